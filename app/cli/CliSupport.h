@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+
+namespace Lathe::Cli
+{
+
+/** Exit codes shared by every subcommand. */
+enum ExitCode : int
+{
+    ExitOk = 0,
+    ExitFailed = 1, ///< the work itself failed: a request, a validation
+    ExitUsage = 2,  ///< the command line or an input file was unusable
+};
+
+/** Writes UTF-8 to stdout and flushes, so piped readers see text as it arrives. */
+void writeOut(const QString &text);
+/** Writes one line to stderr. */
+void writeErr(const QString &line);
+/** Reports a usage error for a subcommand and returns ExitUsage. */
+int usageError(const QString &command, const QString &message);
+
+/**
+ * Parses a subcommand's arguments (without the program and subcommand names). On failure
+ * prints the parser's message and returns false; --help prints the help text and returns false.
+ */
+bool parseSubcommand(QCommandLineParser &parser, const QString &command, const QStringList &arguments,
+                     int &exitCode);
+
+} // namespace Lathe::Cli

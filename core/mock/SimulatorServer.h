@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QUrl>
+
+#include "SimulatorFault.h"
+#include "base/Result.h"
+
+class QTcpServer;
+
+namespace Lathe::Mock
+{
+
+struct SimulatorOptions
+{
+    double tokensPerSecond = 40.0; ///< streaming pace; 0 sends every token at once
+    int firstTokenDelayMs = 250;   ///< time before the first token, like a real model's TTFT
+    SimulatorFault fault;          ///< injected into every request that names none of its own
+};
+
+/**
+ * The built-in provider simulator: a real HTTP/1.1 server on 127.0.0.1 that speaks the
+ * OpenAI-compatible Chat Completions API, streaming and not, with deterministic answers derived
+ * from the request (see simulateAnswer) at a configurable token rate, and faults on request.
+ *
+ * Routes: POST /v1/chat/completions, GET /v1/models. A request picks a fault with the header
+ * `X-Lathe-Fault: NAME` or a model name suffix `MODEL+NAME` (see SimulatorFault); the answer
+ * text depends only on MODEL, so a faulty stream's text is a prefix of the clean one.
+ *
+ * Thread affinity: lives in one thread with an event loop (lathe-cli serve-mock's main thread,
+ * or the app's simulator thread); it never blocks that thread.
+ */
+class SimulatorServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SimulatorServer)
+
+public:
+    explicit SimulatorServer(SimulatorOptions options, QObject *parent = nullptr);
+    ~SimulatorServer() override;
+
+    /** Listens on 127.0.0.1; port 0 picks a free one. Returns the port. */
+    Result<quint16> listen(quint16 port = 0);
+    quint16 port() const;
+    /** The API root clients are given, e.g. http://127.0.0.1:PORT/v1 */
+    QUrl baseUrl() const;
+
+private:
+    void acceptConnections();
+
+    SimulatorOptions m_options;
+    QTcpServer *m_server;
+    quint64 m_requestCount = 0;
+};
+
+} // namespace Lathe::Mock

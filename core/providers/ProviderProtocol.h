@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <memory>
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QPair>
+#include <QUrl>
+
+#include "ChatTypes.h"
+
+namespace Lathe::Providers
+{
+
+/** An HTTP request as a plain value: what will leave the machine, before it is sent. */
+struct OutgoingRequest
+{
+    QUrl url;
+    QList<QPair<QByteArray, QByteArray>> headers; ///< may hold credentials: redact before logging
+    QByteArray body;
+};
+
+/**
+ * Turns the body of a successful (2xx) response into StreamEvents. One decoder per response;
+ * bytes may arrive in chunks of any size.
+ */
+class ResponseDecoder
+{
+public:
+    virtual ~ResponseDecoder() = default;
+
+    virtual void feed(QByteArrayView bytes, QList<StreamEvent> &out) = 0;
+    /** The body ended; a non-streamed body is decoded here. */
+    virtual void finish(QList<StreamEvent> &out) = 0;
+    /** True once the provider signalled that the answer is complete. */
+    virtual bool isComplete() const = 0;
+};
+
+/**
+ * One wire protocol: how a ChatRequest is written and how the answer is read. Implementations
+ * are stateless and thread-safe; all per-response state lives in the decoder.
+ */
+class ProviderProtocol
+{
+public:
+    virtual ~ProviderProtocol() = default;
+
+    virtual OutgoingRequest buildRequest(const ProviderEndpoint &endpoint,
+                                         const ChatRequest &request) const = 0;
+    virtual std::unique_ptr<ResponseDecoder> createDecoder(const ChatRequest &request) const = 0;
+};
+
+/** The protocol implementation for an endpoint's wire protocol. */
+const ProviderProtocol &protocolFor(WireProtocol protocol);
+
+/**
+ * The error for an HTTP error status, with the provider's own message when the body carries one
+ * in any of the common shapes ({"error":{"message"}}, {"error":"…"}, {"message":…}).
+ */
+Lathe::Error errorFromHttpResponse(int status, QByteArrayView body, const QString &where);
+
+} // namespace Lathe::Providers

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QObject>
+#include <QSet>
+#include <QThread>
+
+#include "ChatOutcome.h"
+#include "ChatTypes.h"
+
+namespace Lathe::Providers
+{
+
+using StreamId = quint64;
+
+/**
+ * The app's one gateway to providers: runs every ChatCall on a dedicated network thread that
+ * owns the app's single QNetworkAccessManager, and hands results back as queued signals.
+ *
+ * Thread affinity: the hub itself lives in the thread that created it (the GUI thread) and
+ * must be used from there. Events of a stream that was cancelled are never emitted, even when
+ * the network thread had already queued them.
+ */
+class StreamHub final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StreamHub)
+
+public:
+    explicit StreamHub(QObject *parent = nullptr);
+    ~StreamHub() override;
+
+    StreamId start(const ProviderEndpoint &endpoint, const ChatRequest &request);
+    /** Stops a stream; no signal for it follows, not even streamFinished(). */
+    void cancel(StreamId id);
+    bool isActive(StreamId id) const { return m_active.contains(id); }
+
+Q_SIGNALS:
+    void eventsReceived(Lathe::Providers::StreamId id, const QList<Lathe::Providers::StreamEvent> &events);
+    void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::ChatOutcome &outcome);
+
+private:
+    class Worker;
+
+    void forwardEvents(StreamId id, const QList<StreamEvent> &events);
+    void forwardFinished(StreamId id, const ChatOutcome &outcome);
+
+    QThread m_thread;
+    Worker *m_worker;
+    QSet<StreamId> m_active;
+    StreamId m_nextId = 1;
+};
+
+} // namespace Lathe::Providers

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// lathe-cli run against lathe-cli serve-mock: two real processes talking over loopback.
+#include <memory>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "mock/SimulatedAnswer.h"
+
+namespace
+{
+
+QString cliPath()
+{
+    const QString path = qEnvironmentVariable("LATHE_CLI");
+    return path.isEmpty() ? QStringLiteral("lathe-cli") : path;
+}
+
+/** A `lathe-cli serve-mock` process, killed when it goes out of scope. */
+class MockServerProcess
+{
+public:
+    explicit MockServerProcess(const QStringList &extraArguments = {})
+    {
+        m_process.setProgram(cliPath());
+        m_process.setArguments(QStringList{QStringLiteral("serve-mock"), QStringLiteral("--first-token-ms"),
+                                           QStringLiteral("10"), QStringLiteral("--tokens-per-second"),
+                                           QStringLiteral("2000")} +
+                               extraArguments);
+        m_process.start();
+    }
+
+    ~MockServerProcess()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+
+    /** Waits for the first stdout line and returns it. */
+    QString firstLine()
+    {
+        while (!m_process.canReadLine() && m_process.waitForReadyRead(10000)) {
+        }
+        return QString::fromUtf8(m_process.readLine()).trimmed();
+    }
+
+    /** The API root from the announcement line; call once, as it consumes that line. */
+    QString baseUrl()
+    {
+        const QString line = firstLine();
+        static const QRegularExpression pattern(
+            QStringLiteral("^listening on (http://127\\.0\\.0\\.1:\\d+)$"));
+        const auto match = pattern.match(line);
+        return match.hasMatch() ? match.captured(1) + QStringLiteral("/v1") : QString();
+    }
+
+private:
+    QProcess m_process;
+};
+
+struct RunResult
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+
+    QStringList errLines() const
+    {
+        return QString::fromUtf8(err).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+};
+
+RunResult runCli(const QStringList &arguments,
+                 const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(cliPath(), arguments);
+    RunResult result;
+    if (!process.waitForFinished(30000)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+QStringList runArguments(const QString &baseUrl, const QString &model, const QString &prompt)
+{
+    return {QStringLiteral("run"),
+            QStringLiteral("--base-url"),
+            baseUrl,
+            QStringLiteral("--model"),
+            model,
+            QStringLiteral("--prompt"),
+            prompt};
+}
+
+Lathe::Mock::SimulatedAnswer answerFor(const QString &model, const QString &prompt,
+                                       std::optional<qint64> maxTokens = std::nullopt)
+{
+    return Lathe::Mock::simulateAnswer(model, {{QStringLiteral("user"), prompt}}, maxTokens);
+}
+
+QJsonObject statsLine(const RunResult &result)
+{
+    const QStringList lines = result.errLines();
+    if (lines.isEmpty())
+        return {};
+    return QJsonDocument::fromJson(lines.back().toUtf8()).object();
+}
+
+} // namespace
+
+class TestCliRun : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void serveMockAnnouncesItsPortOnTheFirstLine()
+    {
+        MockServerProcess server;
+        const QString line = server.firstLine();
+        QVERIFY2(QRegularExpression(QStringLiteral("^listening on http://127\\.0\\.0\\.1:[1-9]\\d*$"))
+                     .match(line)
+                     .hasMatch(),
+                 qPrintable(line));
+    }
+
+    void serveMockListensOnTheRequestedPort()
+    {
+        // Find a port that is free now, then ask the simulator for it.
+        quint16 port = 0;
+        {
+            MockServerProcess probe;
+            const QString url = probe.baseUrl();
+            port = static_cast<quint16>(QUrl(url).port());
+        }
+        MockServerProcess server({QStringLiteral("--port"), QString::number(port)});
+        QCOMPARE(server.firstLine(), QStringLiteral("listening on http://127.0.0.1:%1").arg(port));
+    }
+
+    void streamsTheCompleteAnswerToStdout()
+    {
+        MockServerProcess server;
+        const QString url = server.baseUrl();
+        QVERIFY(!url.isEmpty());
+        const QString prompt = QStringLiteral("Name three ways to make an LLM call faster.");
+        const RunResult result =
+            runCli(runArguments(url, QStringLiteral("lathe-sim"), prompt) << QStringLiteral("--stats"));
+
+        QCOMPARE(result.exitCode, 0);
+        const auto answer = answerFor(QStringLiteral("lathe-sim"), prompt);
+        QCOMPARE(QString::fromUtf8(result.out), answer.text());
+
+        const QJsonObject stats = statsLine(result);
+        QCOMPARE(stats.value(QStringLiteral("finish_reason")).toString(), QStringLiteral("stop"));
+        QCOMPARE(stats.value(QStringLiteral("output_tokens")).toInteger(), answer.tokens.size());
+        QVERIFY(stats.value(QStringLiteral("ttft_ms")).toDouble() >= 10.0);
+        QVERIFY(stats.value(QStringLiteral("total_ms")).toDouble() >=
+                stats.value(QStringLiteral("ttft_ms")).toDouble());
+        QVERIFY(stats.value(QStringLiteral("tokens_per_s")).toDouble() > 0);
+        QCOMPARE(result.errLines().size(), 1); // the stats line and nothing else
+    }
+
+    void printsTextAsItArrivesNotAtTheEnd()
+    {
+        MockServerProcess server({QStringLiteral("--tokens-per-second"), QStringLiteral("60")});
+        const QString url = server.baseUrl();
+        QProcess run;
+        run.start(cliPath(),
+                  runArguments(url, QStringLiteral("lathe-sim"), QStringLiteral("Stream slowly please")));
+        QVERIFY(run.waitForReadyRead(10000));
+        const QByteArray firstPiece = run.readAllStandardOutput();
+        QVERIFY(!firstPiece.isEmpty());
+        // At 60 tokens a second the whole answer takes over a second: the first text must
+        // have been flushed while the process was still streaming.
+        QCOMPARE(run.state(), QProcess::Running);
+        QVERIFY(run.waitForFinished(20000));
+        QCOMPARE(run.exitCode(), 0);
+        const QByteArray all = firstPiece + run.readAllStandardOutput();
+        QCOMPARE(QString::fromUtf8(all),
+                 answerFor(QStringLiteral("lathe-sim"), QStringLiteral("Stream slowly please")).text());
+    }
+
+    void nonStreamedAnswerEqualsStreamedAnswer()
+    {
+        MockServerProcess server;
+        const QString url = server.baseUrl();
+        const QStringList arguments =
+            runArguments(url, QStringLiteral("lathe-sim"), QStringLiteral("Same either way?"));
+        const RunResult streamed = runCli(arguments);
+        const RunResult whole = runCli(QStringList(arguments) << QStringLiteral("--no-stream"));
+        QCOMPARE(streamed.exitCode, 0);
+        QCOMPARE(whole.exitCode, 0);
+        QCOMPARE(whole.out, streamed.out);
+    }
+
+    void stopsAtMaxTokensWithFinishReasonLength()
+    {
+        MockServerProcess server;
+        const QString prompt = QStringLiteral("Keep it short");
+        const RunResult result =
+            runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim"), prompt)
+                   << QStringLiteral("--max-tokens") << QStringLiteral("7") << QStringLiteral("--stats"));
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(result.out), answerFor(QStringLiteral("lathe-sim"), prompt, 7).text());
+        QCOMPARE(statsLine(result).value(QStringLiteral("finish_reason")).toString(),
+                 QStringLiteral("length"));
+        QCOMPARE(statsLine(result).value(QStringLiteral("output_tokens")).toInteger(), 7);
+    }
+
+    void sendsSystemMessageAndPromptFile()
+    {
+        MockServerProcess server;
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("prompt.txt")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QString prompt = QStringLiteral("Résumé of the naïve approach — in one line?\n");
+        file.write(prompt.toUtf8());
+        file.close();
+        const RunResult result =
+            runCli({QStringLiteral("run"), QStringLiteral("--base-url"), server.baseUrl(),
+                    QStringLiteral("--model"), QStringLiteral("lathe-sim"), QStringLiteral("--system"),
+                    QStringLiteral("Be brief."), QStringLiteral("--prompt-file"), file.fileName()});
+        QCOMPARE(result.exitCode, 0);
+        const auto expected = Lathe::Mock::simulateAnswer(
+            QStringLiteral("lathe-sim"),
+            {{QStringLiteral("system"), QStringLiteral("Be brief.")}, {QStringLiteral("user"), prompt}},
+            std::nullopt);
+        QCOMPARE(QString::fromUtf8(result.out), expected.text());
+    }
+
+    void warnsAboutInvalidUtf8InThePromptFileNamingTheByte()
+    {
+        MockServerProcess server;
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("bad.txt")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("hello \xff world");
+        file.close();
+        const RunResult result = runCli(
+            {QStringLiteral("run"), QStringLiteral("--base-url"), server.baseUrl(), QStringLiteral("--model"),
+             QStringLiteral("lathe-sim"), QStringLiteral("--prompt-file"), file.fileName()});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.err.contains("invalid UTF-8 at byte 6"), result.err.constData());
+        QVERIFY(result.err.contains(file.fileName().toUtf8()));
+    }
+
+    void connectionCutMidStreamKeepsPartialTextAndFails_data()
+    {
+        QTest::addColumn<QStringList>("serverArguments");
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<int>("tokensBeforeCut");
+        QTest::newRow("fault named by the model")
+            << QStringList{} << QStringLiteral("lathe-sim+reset-mid-stream:9") << 9;
+        QTest::newRow("fault on the whole server")
+            << QStringList{QStringLiteral("--fault"), QStringLiteral("reset-mid-stream:4")}
+            << QStringLiteral("lathe-sim") << 4;
+    }
+
+    void connectionCutMidStreamKeepsPartialTextAndFails()
+    {
+        QFETCH(QStringList, serverArguments);
+        QFETCH(QString, model);
+        QFETCH(int, tokensBeforeCut);
+        MockServerProcess server(serverArguments);
+        const QString prompt = QStringLiteral("This will be cut short");
+        const RunResult result =
+            runCli(runArguments(server.baseUrl(), model, prompt) << QStringLiteral("--stats"));
+
+        QCOMPARE(result.exitCode, 1);
+        const QStringList tokens = answerFor(QStringLiteral("lathe-sim"), prompt).tokens;
+        QCOMPARE(QString::fromUtf8(result.out), tokens.mid(0, tokensBeforeCut).join(QString()));
+        const QStringList lines = result.errLines();
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("lathe-cli run: stream ended before completion")),
+                 qPrintable(lines[0]));
+        QVERIFY(lines[0].contains(QStringLiteral("/v1/chat/completions")));
+        QVERIFY(statsLine(result).value(QStringLiteral("finish_reason")).isNull());
+    }
+
+    void httpErrorShowsStatusAndProviderMessage_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("401") << QStringLiteral("http-401")
+                             << QStringLiteral("HTTP 401: Incorrect API key provided.");
+        QTest::newRow("429") << QStringLiteral("http-429") << QStringLiteral("HTTP 429: Rate limit reached");
+        QTest::newRow("500") << QStringLiteral("http-500")
+                             << QStringLiteral("HTTP 500: (simulated fault http-500)");
+        QTest::newRow("503") << QStringLiteral("http-503")
+                             << QStringLiteral("HTTP 503: The server is overloaded");
+    }
+
+    void httpErrorShowsStatusAndProviderMessage()
+    {
+        QFETCH(QString, fault);
+        QFETCH(QString, expected);
+        MockServerProcess server;
+        const RunResult result = runCli(
+            runArguments(server.baseUrl(), QStringLiteral("lathe-sim+") + fault, QStringLiteral("hi")));
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.out.isEmpty());
+        const QStringList lines = result.errLines();
+        QCOMPARE(lines.size(), 1);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("lathe-cli run: ") + expected), qPrintable(lines[0]));
+    }
+
+    void errorEventAfterHttp200IsReportedWithPartialText()
+    {
+        MockServerProcess server;
+        const QString prompt = QStringLiteral("fail politely");
+        const RunResult result =
+            runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+error-after-200:6"), prompt));
+        QCOMPARE(result.exitCode, 1);
+        QCOMPARE(QString::fromUtf8(result.out),
+                 answerFor(QStringLiteral("lathe-sim"), prompt).tokens.mid(0, 6).join(QString()));
+        QVERIFY2(result.err.contains("The simulator injected an error after 6 tokens"),
+                 result.err.constData());
+    }
+
+    void malformedEventIsReportedWithItsByteOffsetAndTheRestKept()
+    {
+        MockServerProcess server;
+        const QString prompt = QStringLiteral("garble one event");
+        const RunResult result =
+            runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+malformed-event:5"), prompt));
+        QCOMPARE(result.exitCode, 1);
+        QCOMPARE(QString::fromUtf8(result.out), answerFor(QStringLiteral("lathe-sim"), prompt).text());
+        QVERIFY2(
+            QRegularExpression(QStringLiteral("malformed JSON in stream event: .* \\(stream byte \\d+\\)"))
+                .match(QString::fromUtf8(result.err))
+                .hasMatch(),
+            result.err.constData());
+    }
+
+    void unreachableServerIsANetworkError()
+    {
+        quint16 port = 0;
+        {
+            MockServerProcess probe; // a port that was free a moment ago and is closed now
+            port = static_cast<quint16>(QUrl(probe.baseUrl()).port());
+        }
+        const RunResult result =
+            runCli(runArguments(QStringLiteral("http://127.0.0.1:%1/v1").arg(port),
+                                QStringLiteral("lathe-sim"), QStringLiteral("anyone there?")));
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains("Connection refused"), result.err.constData());
+        QVERIFY(result.err.contains(QStringLiteral("127.0.0.1:%1/v1/chat/completions").arg(port).toUtf8()));
+    }
+
+    void rejectsBadCommandLinesWithExitCode2_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        const QString url = QStringLiteral("http://127.0.0.1:9/v1");
+        QTest::newRow("no model") << QStringList{QStringLiteral("run"), QStringLiteral("--base-url"), url,
+                                                 QStringLiteral("--prompt"), QStringLiteral("x")}
+                                  << QStringLiteral("--model is required");
+        QTest::newRow("no base url") << QStringList{QStringLiteral("run"), QStringLiteral("--model"),
+                                                    QStringLiteral("m"), QStringLiteral("--prompt"),
+                                                    QStringLiteral("x")}
+                                     << QStringLiteral("--base-url is required");
+        QTest::newRow("not a url") << QStringList{QStringLiteral("run"),     QStringLiteral("--base-url"),
+                                                  QStringLiteral("ftp://x"), QStringLiteral("--model"),
+                                                  QStringLiteral("m"),       QStringLiteral("--prompt"),
+                                                  QStringLiteral("x")}
+                                   << QStringLiteral("is not an http(s) URL");
+        QTest::newRow("two prompts") << QStringList{QStringLiteral("run"),
+                                                    QStringLiteral("--base-url"),
+                                                    url,
+                                                    QStringLiteral("--model"),
+                                                    QStringLiteral("m"),
+                                                    QStringLiteral("--prompt"),
+                                                    QStringLiteral("x"),
+                                                    QStringLiteral("--prompt-file"),
+                                                    QStringLiteral("f")}
+                                     << QStringLiteral("exactly one of --prompt and --prompt-file");
+        QTest::newRow("missing prompt file") << QStringList{QStringLiteral("run"),
+                                                            QStringLiteral("--base-url"),
+                                                            url,
+                                                            QStringLiteral("--model"),
+                                                            QStringLiteral("m"),
+                                                            QStringLiteral("--prompt-file"),
+                                                            QStringLiteral("/nonexistent/prompt.txt")}
+                                             << QStringLiteral("cannot read the prompt file");
+        QTest::newRow("unset key variable")
+            << QStringList{QStringLiteral("run"),
+                           QStringLiteral("--base-url"),
+                           url,
+                           QStringLiteral("--model"),
+                           QStringLiteral("m"),
+                           QStringLiteral("--prompt"),
+                           QStringLiteral("x"),
+                           QStringLiteral("--api-key-env"),
+                           QStringLiteral("LATHE_TEST_SURELY_UNSET_KEY")}
+            << QStringLiteral("LATHE_TEST_SURELY_UNSET_KEY named by --api-key-env is not set");
+        QTest::newRow("bad temperature") << QStringList{QStringLiteral("run"),
+                                                        QStringLiteral("--base-url"),
+                                                        url,
+                                                        QStringLiteral("--model"),
+                                                        QStringLiteral("m"),
+                                                        QStringLiteral("--prompt"),
+                                                        QStringLiteral("x"),
+                                                        QStringLiteral("--temperature"),
+                                                        QStringLiteral("hot")}
+                                         << QStringLiteral("--temperature must be a number");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("run"), QStringLiteral("--frobnicate")}
+                                        << QStringLiteral("Unknown option 'frobnicate'");
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("launch")} << QStringLiteral("unknown command 'launch'");
+        QTest::newRow("unknown fault")
+            << QStringList{QStringLiteral("serve-mock"), QStringLiteral("--fault"), QStringLiteral("explode")}
+            << QStringLiteral("unknown fault \"explode\"");
+    }
+
+    void rejectsBadCommandLinesWithExitCode2()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const RunResult result = runCli(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(result.err).contains(message), result.err.constData());
+    }
+
+    void apiKeyNeverAppearsInOutput()
+    {
+        MockServerProcess server;
+        const QString url = server.baseUrl();
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        const QString key = QStringLiteral("sk-lathe-test-4f1b2c9e7d");
+        environment.insert(QStringLiteral("LATHE_TEST_KEY"), key);
+        const RunResult ok = runCli(runArguments(url, QStringLiteral("lathe-sim"), QStringLiteral("hi"))
+                                        << QStringLiteral("--api-key-env") << QStringLiteral("LATHE_TEST_KEY")
+                                        << QStringLiteral("--stats"),
+                                    environment);
+        const RunResult failed =
+            runCli(runArguments(url, QStringLiteral("lathe-sim+http-401"), QStringLiteral("hi"))
+                       << QStringLiteral("--api-key-env") << QStringLiteral("LATHE_TEST_KEY"),
+                   environment);
+        QCOMPARE(ok.exitCode, 0);
+        QCOMPARE(failed.exitCode, 1);
+        for (const RunResult *result : {&ok, &failed}) {
+            QVERIFY(!result->out.contains(key.toUtf8()));
+            QVERIFY(!result->err.contains(key.toUtf8()));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliRun)
+#include "tst_cli_run.moc"

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window end to end: keys typed into the real editor reach the in-process simulator
+// through the real network thread, and the answer streams back into the pane.
+#include <QAction>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSet>
+#include <QTest>
+
+#include "editor/PromptEditor.h"
+#include "mainwindow/MainWindow.h"
+#include "mock/SimulatedAnswer.h"
+#include "mock/SimulatorHost.h"
+#include "providers/StreamHub.h"
+
+using namespace Lathe;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Fixture
+    {
+        explicit Fixture(double tokensPerSecond)
+        {
+            Mock::SimulatorOptions options;
+            options.tokensPerSecond = tokensPerSecond;
+            options.firstTokenDelayMs = 50;
+            const auto url = simulator.start(options);
+            QVERIFY2(url, "the simulator must start");
+            window = std::make_unique<Ui::MainWindow>(&hub, *url);
+            window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+            editor = window->findChild<Ui::PromptEditor *>(QStringLiteral("promptEditor"));
+            response = window->findChild<QPlainTextEdit *>(QStringLiteral("responseText"));
+            QVERIFY(editor && response);
+        }
+
+        void typePrompt(const QString &prompt)
+        {
+            editor->setFocus();
+            editor->selectAll();
+            QTest::keyClick(editor, Qt::Key_Delete);
+            QTest::keyClicks(editor, prompt);
+            QCOMPARE(editor->text(), prompt);
+        }
+
+        Mock::SimulatorHost simulator;
+        Providers::StreamHub hub;
+        std::unique_ptr<Ui::MainWindow> window;
+        Ui::PromptEditor *editor = nullptr;
+        QPlainTextEdit *response = nullptr;
+    };
+
+    static QString expectedAnswer(const QString &prompt)
+    {
+        return Mock::simulateAnswer(QStringLiteral("lathe-sim"), {{QStringLiteral("user"), prompt}},
+                                    std::nullopt)
+            .text();
+    }
+
+private Q_SLOTS:
+    void ctrlEnterStreamsTheAnswerIntoThePane()
+    {
+        Fixture fixture(400);
+        const QString prompt = QStringLiteral("Why does streaming feel faster?");
+        fixture.typePrompt(prompt);
+        const QString expected = expectedAnswer(prompt);
+
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+
+        // Sample what the pane shows while the answer arrives: a streamed answer appears in
+        // several growing pieces, each a prefix of the whole, never all at once.
+        QSet<qsizetype> lengthsSeen;
+        QElapsedTimer clock;
+        clock.start();
+        while (fixture.response->toPlainText() != expected && clock.elapsed() < 15000) {
+            const QString shown = fixture.response->toPlainText();
+            QVERIFY2(expected.startsWith(shown), qPrintable(shown));
+            if (!shown.isEmpty())
+                lengthsSeen.insert(shown.size());
+            QTest::qWait(5);
+        }
+        QCOMPARE(fixture.response->toPlainText(), expected);
+        QVERIFY2(lengthsSeen.size() >= 3, "the answer should arrive in several frames");
+
+        auto *stats = fixture.window->findChild<QLabel *>(QStringLiteral("statsLabel"));
+        QTRY_VERIFY(stats->text().contains(QStringLiteral("TTFT")));
+        QVERIFY(stats->text().contains(QStringLiteral("tok/s")));
+    }
+
+    void escapeStopsTheAnswerAndKeepsItsText()
+    {
+        Fixture fixture(40);
+        const QString prompt = QStringLiteral("Tell me a long story");
+        fixture.typePrompt(prompt);
+        const QString expected = expectedAnswer(prompt);
+
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(fixture.response->toPlainText().size() > 20, 10000);
+        QTest::keyClick(fixture.editor, Qt::Key_Escape);
+
+        const QString atStop = fixture.response->toPlainText();
+        QVERIFY(expected.startsWith(atStop));
+        QVERIFY(atStop.size() < expected.size());
+        // Nothing that was still on its way may reach the pane after the stop.
+        QTest::qWait(400);
+        QCOMPARE(fixture.response->toPlainText(), atStop);
+        auto *stop = fixture.window->findChild<QAction *>(QStringLiteral("stopAction"));
+        QVERIFY(!stop->isEnabled());
+    }
+
+    void failedRequestShowsTheErrorInlineAndKeepsPartialText()
+    {
+        Fixture fixture(400);
+        auto *model = fixture.window->findChild<QLineEdit *>(QStringLiteral("modelEdit"));
+        model->setText(QStringLiteral("lathe-sim+reset-mid-stream:12"));
+        const QString prompt = QStringLiteral("Cut me off");
+        fixture.typePrompt(prompt);
+
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+        auto *banner = fixture.window->findChild<QLabel *>(QStringLiteral("responseBanner"));
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+        QVERIFY2(banner->text().contains(QStringLiteral("stream ended before completion")),
+                 qPrintable(banner->text()));
+        const QStringList tokens = Mock::simulateAnswer(QStringLiteral("lathe-sim"),
+                                                        {{QStringLiteral("user"), prompt}}, std::nullopt)
+                                       .tokens;
+        QCOMPARE(fixture.response->toPlainText(), tokens.mid(0, 12).join(QString()));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

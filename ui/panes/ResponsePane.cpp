@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ResponsePane.h"
+
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QTextCursor>
+#include <QVBoxLayout>
+
+#include "providers/ChatOutcome.h"
+
+namespace Lathe::Ui
+{
+
+ResponsePane::ResponsePane(QWidget *parent)
+    : QWidget(parent)
+    , m_header(new QLabel(this))
+    , m_banner(new QLabel(this))
+    , m_view(new QPlainTextEdit(this))
+{
+    setObjectName(QStringLiteral("responsePane"));
+    m_view->setObjectName(QStringLiteral("responseText"));
+    m_view->setReadOnly(true);
+    m_view->setUndoRedoEnabled(false);
+    m_view->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_view->setPlaceholderText(tr("The answer streams here. Press Ctrl+Enter in the prompt to run it."));
+
+    m_header->setObjectName(QStringLiteral("responseHeader"));
+    m_header->setTextFormat(Qt::PlainText);
+    m_header->setText(tr("Response"));
+    QFont headerFont = m_header->font();
+    headerFont.setBold(true);
+    m_header->setFont(headerFont);
+    m_header->setContentsMargins(4, 2, 4, 2);
+
+    m_banner->setObjectName(QStringLiteral("responseBanner"));
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; border: 1px solid "
+                                           "#f5c2c0; border-radius: 4px; padding: 6px; }"));
+    m_banner->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_header);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_view, 1);
+
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(kFlushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ResponsePane::flush);
+}
+
+void ResponsePane::beginAnswer(const QString &model)
+{
+    m_flushTimer.stop();
+    m_pending.clear();
+    m_model = model;
+    m_view->clear();
+    m_banner->hide();
+    m_header->setText(tr("%1 · waiting for the first token…").arg(model));
+}
+
+void ResponsePane::appendText(const QString &text)
+{
+    if (text.isEmpty())
+        return;
+    if (m_pending.isEmpty() && m_view->document()->isEmpty())
+        m_header->setText(tr("%1 · streaming").arg(m_model));
+    m_pending += text;
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void ResponsePane::finishAnswer(const Providers::ChatOutcome &outcome)
+{
+    flush();
+    if (outcome.completed) {
+        const QString reason = outcome.finishReason == QLatin1String("length")
+                                   ? tr("complete (stopped at the token limit)")
+                                   : tr("complete");
+        m_header->setText(tr("%1 · %2").arg(m_model, reason));
+        return;
+    }
+    m_header->setText(tr("%1 · failed").arg(m_model));
+    QString message = outcome.error ? outcome.error->toString() : tr("the answer is incomplete");
+    if (!outcome.text.isEmpty())
+        message += tr("\nThe text that arrived before the failure is kept below.");
+    showBanner(message);
+}
+
+void ResponsePane::stopAnswer()
+{
+    flush();
+    m_header->setText(tr("%1 · stopped").arg(m_model));
+}
+
+void ResponsePane::showProblem(const QString &message)
+{
+    m_header->setText(tr("Response"));
+    showBanner(message);
+}
+
+QString ResponsePane::text() const
+{
+    return m_view->toPlainText();
+}
+
+void ResponsePane::flush()
+{
+    m_flushTimer.stop();
+    if (m_pending.isEmpty())
+        return;
+    QScrollBar *scrollBar = m_view->verticalScrollBar();
+    const bool followEnd = scrollBar->value() == scrollBar->maximum();
+    QTextCursor cursor(m_view->document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.insertText(m_pending);
+    m_pending.clear();
+    if (followEnd)
+        scrollBar->setValue(scrollBar->maximum());
+}
+
+void ResponsePane::showBanner(const QString &message)
+{
+    m_banner->setText(message);
+    m_banner->show();
+}
+
+} // namespace Lathe::Ui
