@@ -15,7 +15,7 @@
 #include "CliSupport.h"
 #include "base/Result.h"
 #include "base/Utf8.h"
-#include "providers/ChatCall.h"
+#include "providers/ChatRun.h"
 
 namespace Lathe::Cli
 {
@@ -30,10 +30,63 @@ const QString kCommand = QStringLiteral("run");
 
 struct RunOptions
 {
-    Providers::ProviderEndpoint endpoint;
+    QList<Providers::ChatTarget> targets; ///< the primary, then the fallbacks in order
     Providers::ChatRequest request;
+    Providers::RetryPolicy retryPolicy;
     bool stats = false;
 };
+
+Result<QUrl> parseBaseUrl(const QString &text, const QString &option)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    if (!url.isValid() || url.host().isEmpty() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 '%2' is not an http(s) URL with a host").arg(option, text));
+    return url;
+}
+
+Result<Providers::WireProtocol> parseProvider(const QString &name)
+{
+    if (const auto protocol = Providers::wireProtocolFromName(name))
+        return *protocol;
+    return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("unknown provider '%1'; use one of: %2")
+                    .arg(name, Providers::wireProtocolNames().join(QStringLiteral(", "))));
+}
+
+// `PROVIDER:MODEL[@BASE_URL]`; model names may hold ':' (Ollama tags), so the provider ends at
+// the first ':' and the URL starts at the last "@http".
+Result<Providers::ChatTarget> parseFallback(const QString &spec)
+{
+    const qsizetype colon = spec.indexOf(QLatin1Char(':'));
+    if (colon <= 0 || colon == spec.size() - 1)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("--fallback '%1' must look like PROVIDER:MODEL[@BASE_URL]").arg(spec));
+    auto protocol = parseProvider(spec.first(colon));
+    if (!protocol)
+        return tl::unexpected(protocol.error());
+    Providers::ChatTarget target;
+    target.endpoint.protocol = *protocol;
+    QString model = spec.sliced(colon + 1);
+    const qsizetype at = model.lastIndexOf(QLatin1String("@http"));
+    if (at >= 0) {
+        auto url = parseBaseUrl(model.sliced(at + 1), QStringLiteral("--fallback"));
+        if (!url)
+            return tl::unexpected(url.error());
+        target.endpoint.baseUrl = *url;
+        model.truncate(at);
+    } else {
+        target.endpoint.baseUrl = Providers::defaultBaseUrl(*protocol);
+    }
+    if (model.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("--fallback '%1' names no model").arg(spec));
+    target.model = model;
+    target.endpoint.apiKey =
+        qEnvironmentVariable(Providers::defaultApiKeyVariable(*protocol).toLatin1().constData());
+    return target;
+}
 
 // Reads the prompt file ("-" for stdin); bad UTF-8 is replaced and reported with its offset.
 Result<QString> readPromptFile(const QString &path)
@@ -55,19 +108,21 @@ Result<QString> readPromptFile(const QString &path)
 Result<RunOptions> parseRunOptions(const QCommandLineParser &parser)
 {
     RunOptions options;
-    const QString baseUrl = parser.value(QStringLiteral("base-url"));
-    if (baseUrl.isEmpty())
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("--base-url is required (e.g. https://api.openai.com/v1)"));
-    options.endpoint.baseUrl = QUrl(baseUrl, QUrl::StrictMode);
-    const QString scheme = options.endpoint.baseUrl.scheme();
-    if (!options.endpoint.baseUrl.isValid() || options.endpoint.baseUrl.host().isEmpty() ||
-        (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("--base-url '%1' is not an http(s) URL with a host").arg(baseUrl));
+    Providers::ChatTarget primary;
+    auto protocol = parseProvider(parser.value(QStringLiteral("provider")));
+    if (!protocol)
+        return tl::unexpected(protocol.error());
+    primary.endpoint.protocol = *protocol;
+    primary.endpoint.baseUrl = Providers::defaultBaseUrl(*protocol);
+    if (parser.isSet(QStringLiteral("base-url"))) {
+        auto url = parseBaseUrl(parser.value(QStringLiteral("base-url")), QStringLiteral("--base-url"));
+        if (!url)
+            return tl::unexpected(url.error());
+        primary.endpoint.baseUrl = *url;
+    }
 
-    options.request.model = parser.value(QStringLiteral("model"));
-    if (options.request.model.isEmpty())
+    primary.model = parser.value(QStringLiteral("model"));
+    if (primary.model.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("--model is required"));
 
     const bool hasPrompt = parser.isSet(QStringLiteral("prompt"));
@@ -104,23 +159,40 @@ Result<RunOptions> parseRunOptions(const QCommandLineParser &parser)
     }
     options.request.stream = !parser.isSet(QStringLiteral("no-stream"));
 
-    // As the official SDKs do, OPENAI_API_KEY is used when no other variable is named.
+    // As the official SDKs do, the service's usual variable (OPENAI_API_KEY, ANTHROPIC_API_KEY,
+    // …) is used when no other is named.
     if (parser.isSet(QStringLiteral("api-key-env"))) {
         const QString variable = parser.value(QStringLiteral("api-key-env"));
-        options.endpoint.apiKey = qEnvironmentVariable(variable.toLocal8Bit().constData());
-        if (options.endpoint.apiKey.isEmpty())
+        primary.endpoint.apiKey = qEnvironmentVariable(variable.toLocal8Bit().constData());
+        if (primary.endpoint.apiKey.isEmpty())
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("the environment variable %1 named by --api-key-env is not set")
                             .arg(variable));
     } else {
-        options.endpoint.apiKey = qEnvironmentVariable("OPENAI_API_KEY");
+        primary.endpoint.apiKey =
+            qEnvironmentVariable(Providers::defaultApiKeyVariable(*protocol).toLatin1().constData());
+    }
+    options.targets.append(primary);
+    for (const QString &spec : parser.values(QStringLiteral("fallback"))) {
+        auto target = parseFallback(spec);
+        if (!target)
+            return tl::unexpected(target.error());
+        options.targets.append(*target);
+    }
+    if (parser.isSet(QStringLiteral("max-retries"))) {
+        bool ok = false;
+        options.retryPolicy.maxRetries = parser.value(QStringLiteral("max-retries")).toInt(&ok);
+        if (!ok || options.retryPolicy.maxRetries < 0)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("--max-retries must be a whole number ≥ 0"));
     }
     options.stats = parser.isSet(QStringLiteral("stats"));
     return options;
 }
 
-nlohmann::json statsJson(const ChatOutcome &outcome)
+nlohmann::json statsJson(const Providers::RunOutcome &run)
 {
+    const ChatOutcome &outcome = run.outcome;
     using nlohmann::json;
     const auto rounded = [](double ms) {
         return std::round(ms * 10.0) / 10.0;
@@ -132,6 +204,10 @@ nlohmann::json statsJson(const ChatOutcome &outcome)
     stats["output_tokens"] = outcome.outputTokens();
     const auto rate = outcome.tokensPerSecond();
     stats["tokens_per_s"] = rate ? json(std::round(*rate * 100.0) / 100.0) : json(nullptr);
+    stats["attempts"] = run.attempts.size();
+    const auto latency = outcome.interTokenLatency();
+    stats["itl_p50_ms"] = latency ? json(rounded(latency->p50Ms)) : json(nullptr);
+    stats["itl_p95_ms"] = latency ? json(rounded(latency->p95Ms)) : json(nullptr);
     stats["finish_reason"] =
         outcome.finishReason.isEmpty() ? json(nullptr) : json(outcome.finishReason.toStdString());
     return stats;
@@ -144,9 +220,21 @@ int runCommand(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Send one prompt and stream the answer to stdout."));
     parser.addOptions({
+        {QStringLiteral("provider"),
+         QStringLiteral("Wire protocol: %1 (default openai).")
+             .arg(Providers::wireProtocolNames().join(QStringLiteral(", "))),
+         QStringLiteral("NAME"), QStringLiteral("openai")},
         {QStringLiteral("base-url"),
-         QStringLiteral("API root including its version path, e.g. https://api.openai.com/v1"),
+         QStringLiteral("API root as the provider's SDK takes it, e.g. https://api.openai.com/v1, "
+                        "https://api.anthropic.com, http://localhost:11434 (default: the provider's own)."),
          QStringLiteral("URL")},
+        {QStringLiteral("fallback"),
+         QStringLiteral(
+             "Try PROVIDER:MODEL[@BASE_URL] when the models before it fail (repeatable, in order)."),
+         QStringLiteral("SPEC")},
+        {QStringLiteral("max-retries"),
+         QStringLiteral("Retries of a failed attempt before its first token, per model (default 2)."),
+         QStringLiteral("N")},
         {QStringLiteral("model"), QStringLiteral("Model name."), QStringLiteral("NAME")},
         {QStringLiteral("prompt"), QStringLiteral("The prompt text."), QStringLiteral("TEXT")},
         {QStringLiteral("prompt-file"), QStringLiteral("Read the prompt from FILE ('-' for stdin)."),
@@ -171,30 +259,46 @@ int runCommand(const QStringList &arguments)
         return usageError(kCommand, options.error().toString());
 
     QNetworkAccessManager network;
-    Providers::ChatCall call(&network, options->endpoint, options->request);
-    QObject::connect(&call, &Providers::ChatCall::eventsReceived, &call,
-                     [](const QList<StreamEvent> &events) {
-                         QString text;
-                         for (const StreamEvent &event : events) {
-                             if (event.kind == StreamEvent::Kind::TextDelta)
-                                 text += event.text;
-                         }
-                         if (!text.isEmpty())
-                             writeOut(text);
+    Providers::ChatRun run(&network, options->targets, options->request, options->retryPolicy);
+    QObject::connect(&run, &Providers::ChatRun::eventsReceived, &run, [](const QList<StreamEvent> &events) {
+        QString text;
+        for (const StreamEvent &event : events) {
+            if (event.kind == StreamEvent::Kind::TextDelta)
+                text += event.text;
+        }
+        if (!text.isEmpty())
+            writeOut(text);
+    });
+    QObject::connect(
+        &run, &Providers::ChatRun::attemptFinished, &run,
+        [&options](const Providers::AttemptRecord &attempt, int nextWaitMs, int nextTarget) {
+            if (nextTarget < 0 || !attempt.outcome.error)
+                return;
+            const QString next =
+                nextTarget == attempt.targetIndex
+                    ? QStringLiteral("retrying in %1 ms").arg(nextWaitMs)
+                    : QStringLiteral("falling back to %1").arg(options->targets[nextTarget].label());
+            writeErr(QStringLiteral("lathe-cli run: attempt %1 at %2 failed: %3; %4")
+                         .arg(QString::number(attempt.attempt), attempt.target,
+                              attempt.outcome.error->message, next));
+        });
+    Providers::RunOutcome result;
+    QObject::connect(&run, &Providers::ChatRun::finished, &run,
+                     [&result](const Providers::RunOutcome &outcome) {
+                         result = outcome;
+                         QCoreApplication::exit(0);
                      });
-    QObject::connect(&call, &Providers::ChatCall::finished, &call,
-                     [](const ChatOutcome &) { QCoreApplication::exit(0); });
-    call.start();
+    run.start();
     QCoreApplication::exec();
 
-    const ChatOutcome &outcome = call.outcome();
+    const ChatOutcome &outcome = result.outcome;
     // A terminal gets the answer's last line ended; a pipe gets the answer byte for byte.
     if (!outcome.text.isEmpty() && !outcome.text.endsWith(QLatin1Char('\n')) && isatty(fileno(stdout)))
         writeOut(QStringLiteral("\n"));
     if (outcome.error)
         writeErr(QStringLiteral("lathe-cli run: ") + outcome.error->toString());
     if (options->stats)
-        writeErr(QString::fromStdString(statsJson(outcome).dump()));
+        writeErr(QString::fromStdString(statsJson(result).dump()));
     return outcome.completed ? ExitOk : ExitFailed;
 }
 

@@ -27,10 +27,21 @@ enum class ErrorCode
  */
 struct Error
 {
+    Error() = default;
+    Error(ErrorCode errorCode, QString errorMessage, QString errorWhere = {}, int status = 0,
+          QString errorProviderCode = {})
+        : code(errorCode)
+        , message(std::move(errorMessage))
+        , where(std::move(errorWhere))
+        , httpStatus(status)
+        , providerCode(std::move(errorProviderCode))
+    {}
+
     ErrorCode code = ErrorCode::InvalidArgument;
     QString message;
     QString where;
-    int httpStatus = 0; ///< the HTTP status when code is Http, else 0
+    int httpStatus = 0;   ///< the HTTP status when code is Http, else 0
+    QString providerCode; ///< the provider's machine-readable code, e.g. "insufficient_quota"
 
     /** One line: "message (where)", or just the message when there is no location. */
     QString toString() const;

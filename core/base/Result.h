@@ -13,7 +13,7 @@ template <typename T> using Result = tl::expected<T, Error>;
 
 inline tl::unexpected<Error> fail(ErrorCode code, QString message, QString where = {})
 {
-    return tl::unexpected<Error>(Error{code, std::move(message), std::move(where), 0});
+    return tl::unexpected<Error>(Error(code, std::move(message), std::move(where)));
 }
 
 } // namespace Lathe

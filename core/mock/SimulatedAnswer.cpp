@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include <nlohmann/json.hpp>
+
 namespace Lathe::Mock
 {
 
@@ -150,19 +152,66 @@ QStringList splitIntoSimulatedTokens(const QString &text)
     return tokens;
 }
 
+namespace
+{
+
+struct PromptDigest
+{
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    QString lastUserMessage;
+    qint64 promptTokens = kTokensPerRequest;
+};
+
+PromptDigest digest(const QString &model, const QList<Providers::ChatMessage> &messages)
+{
+    PromptDigest result;
+    result.hash = fnv1a(result.hash, model.toUtf8());
+    for (const auto &message : messages) {
+        result.hash = fnv1a(result.hash,
+                            QByteArray("\x1f" + message.role.toUtf8() + "\x1e" + message.content.toUtf8()));
+        result.promptTokens += kTokensPerMessage + splitIntoSimulatedTokens(message.content).size();
+        if (message.role == QLatin1String("user"))
+            result.lastUserMessage = message.content;
+    }
+    return result;
+}
+
+} // namespace
+
+SimulatedAnswer simulateToolCall(const QString &model, const QList<Providers::ChatMessage> &messages,
+                                 const QString &toolName)
+{
+    const PromptDigest prompt = digest(model, messages);
+    Random random(prompt.hash);
+    const nlohmann::json argumentsJson = {{"query", quotedOpening(prompt.lastUserMessage).toStdString()},
+                                          {"limit", 1 + random.below(20)}};
+    const QString arguments = QString::fromStdString(argumentsJson.dump());
+
+    SimulatedToolCall call;
+    call.id = QStringLiteral("call_sim_%1").arg(prompt.hash % 1'000'000'000ULL, 9, 10, QLatin1Char('0'));
+    call.name = toolName;
+    constexpr qsizetype kFragmentChars = 8;
+    for (qsizetype at = 0; at < arguments.size();) {
+        qsizetype length = std::min(kFragmentChars, arguments.size() - at);
+        if (arguments[at + length - 1].isHighSurrogate() && at + length < arguments.size())
+            ++length; // a fragment is valid text on its own
+        call.argumentFragments.append(arguments.mid(at, length));
+        at += length;
+    }
+    SimulatedAnswer answer;
+    answer.toolCall = std::move(call);
+    answer.finishReason = QStringLiteral("tool_calls");
+    answer.promptTokens = prompt.promptTokens;
+    return answer;
+}
+
 SimulatedAnswer simulateAnswer(const QString &model, const QList<Providers::ChatMessage> &messages,
                                std::optional<qint64> maxTokens)
 {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    hash = fnv1a(hash, model.toUtf8());
-    QString lastUserMessage;
-    qint64 promptTokens = kTokensPerRequest;
-    for (const auto &message : messages) {
-        hash = fnv1a(hash, QByteArray("\x1f" + message.role.toUtf8() + "\x1e" + message.content.toUtf8()));
-        promptTokens += kTokensPerMessage + splitIntoSimulatedTokens(message.content).size();
-        if (message.role == QLatin1String("user"))
-            lastUserMessage = message.content;
-    }
+    const PromptDigest prompt = digest(model, messages);
+    const QString &lastUserMessage = prompt.lastUserMessage;
+    const qint64 promptTokens = prompt.promptTokens;
+    const std::uint64_t hash = prompt.hash;
 
     Random random(hash);
     const int targetTokens = 60 + random.below(140);

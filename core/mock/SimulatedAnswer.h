@@ -19,14 +19,27 @@ namespace Lathe::Mock
  */
 QStringList splitIntoSimulatedTokens(const QString &text);
 
+/** A tool call the simulator makes instead of answering in text. */
+struct SimulatedToolCall
+{
+    QString id;
+    QString name;
+    QStringList argumentFragments; ///< the JSON arguments in the pieces they are streamed in
+
+    QString arguments() const { return argumentFragments.join(QString()); }
+};
+
 /** What the simulator answers to one request. */
 struct SimulatedAnswer
 {
-    QStringList tokens;   ///< the answer in the pieces it is streamed in
-    QString finishReason; ///< "stop", or "length" when max tokens cut it short
+    QStringList tokens;                        ///< a text answer in the pieces it is streamed in
+    std::optional<SimulatedToolCall> toolCall; ///< set instead of tokens for a tool call
+    QString finishReason; ///< in OpenAI's words: "stop", "length" (max tokens) or "tool_calls"
     qint64 promptTokens = 0;
 
     QString text() const { return tokens.join(QString()); }
+    /** The number of streamed pieces: text tokens or argument fragments. */
+    qsizetype pieceCount() const { return toolCall ? toolCall->argumentFragments.size() : tokens.size(); }
 };
 
 /**
@@ -36,5 +49,13 @@ struct SimulatedAnswer
  */
 SimulatedAnswer simulateAnswer(const QString &model, const QList<Providers::ChatMessage> &messages,
                                std::optional<qint64> maxTokens);
+
+/**
+ * The simulator's deterministic tool call: `toolName` with arguments
+ * {"query": <the opening of the last user message>, "limit": <a number from the prompt hash>},
+ * streamed in fragments of up to eight characters.
+ */
+SimulatedAnswer simulateToolCall(const QString &model, const QList<Providers::ChatMessage> &messages,
+                                 const QString &toolName);
 
 } // namespace Lathe::Mock

@@ -4,23 +4,45 @@
 namespace Lathe::Mock
 {
 
+namespace
+{
+
+Result<int> wholeNumber(const QString &text, const QString &spec, const char *what)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < 0)
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("fault \"%1\": %2 must be a whole number ≥ 0").arg(spec, QLatin1String(what)));
+    return value;
+}
+
+} // namespace
+
 Result<SimulatorFault> SimulatorFault::parse(const QString &text)
 {
     SimulatorFault fault;
     const QString spec = text.trimmed();
+    fault.spec = spec;
     if (spec.isEmpty() || spec == QLatin1String("none"))
         return fault;
 
     QString name = spec;
-    const qsizetype colon = spec.indexOf(QLatin1Char(':'));
-    if (colon >= 0) {
-        name = spec.first(colon);
-        bool ok = false;
-        fault.afterTokens = spec.sliced(colon + 1).toInt(&ok);
-        if (!ok || fault.afterTokens < 0)
-            return fail(
-                ErrorCode::InvalidArgument,
-                QStringLiteral("fault \"%1\": the count after ':' must be a whole number ≥ 0").arg(spec));
+    if (const qsizetype star = name.indexOf(QLatin1Char('*')); star >= 0) {
+        auto times = wholeNumber(name.sliced(star + 1), spec, "the count after '*'");
+        if (!times)
+            return tl::unexpected(times.error());
+        fault.times = *times;
+        name.truncate(star);
+    }
+    std::optional<int> number;
+    if (const qsizetype colon = name.indexOf(QLatin1Char(':')); colon >= 0) {
+        auto value = wholeNumber(name.sliced(colon + 1), spec, "the number after ':'");
+        if (!value)
+            return tl::unexpected(value.error());
+        number = *value;
+        name.truncate(colon);
     }
 
     if (name.startsWith(QLatin1String("http-"))) {
@@ -30,25 +52,54 @@ Result<SimulatorFault> SimulatorFault::parse(const QString &text)
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("fault \"%1\": the status must be between 400 and 599").arg(spec));
         fault.kind = Kind::HttpStatus;
-    } else if (name == QLatin1String("reset-mid-stream")) {
-        fault.kind = Kind::ResetMidStream;
-    } else if (name == QLatin1String("error-after-200")) {
-        fault.kind = Kind::ErrorAfter200;
-    } else if (name == QLatin1String("malformed-event")) {
-        fault.kind = Kind::MalformedEvent;
-    } else {
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("unknown fault \"%1\"; known faults: %2")
-                                                    .arg(spec, knownNames().join(QStringLiteral(", "))));
+        const bool retryable = fault.httpStatus == 429 || fault.httpStatus == 503 || fault.httpStatus == 529;
+        if (number && !retryable)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("fault \"%1\": only 429, 503 and 529 take a retry-after").arg(spec));
+        fault.durationMs = number.value_or(fault.httpStatus == 429 ? 1000 : -1);
+        return fault;
     }
-    if (fault.kind == Kind::HttpStatus && colon >= 0)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("fault \"%1\" takes no count").arg(spec));
-    return fault;
+
+    const struct
+    {
+        const char *name;
+        Kind kind;
+        bool takesDuration;
+        int defaultDuration;
+    } kinds[] = {
+        {"reset-mid-stream", Kind::ResetMidStream, false, -1},
+        {"error-after-200", Kind::ErrorAfter200, false, -1},
+        {"malformed-event", Kind::MalformedEvent, false, -1},
+        {"stall", Kind::Stall, true, 10'000},
+        {"slow-drip", Kind::SlowDrip, true, 200},
+        {"tool-call", Kind::ToolCall, false, -1},
+    };
+    for (const auto &known : kinds) {
+        if (name != QLatin1String(known.name))
+            continue;
+        fault.kind = known.kind;
+        if (known.takesDuration)
+            fault.durationMs = number.value_or(known.defaultDuration);
+        else if (known.kind == Kind::ToolCall && number)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("fault \"%1\" takes no number").arg(spec));
+        else if (number)
+            fault.afterTokens = *number;
+        return fault;
+    }
+    return fail(ErrorCode::InvalidArgument, QStringLiteral("unknown fault \"%1\"; known faults: %2")
+                                                .arg(spec, knownNames().join(QStringLiteral(", "))));
 }
 
 QStringList SimulatorFault::knownNames()
 {
-    return {QStringLiteral("http-NNN"), QStringLiteral("reset-mid-stream[:N]"),
-            QStringLiteral("error-after-200[:N]"), QStringLiteral("malformed-event[:N]")};
+    return {QStringLiteral("http-NNN[:RETRY_AFTER_MS]"),
+            QStringLiteral("reset-mid-stream[:N]"),
+            QStringLiteral("error-after-200[:N]"),
+            QStringLiteral("malformed-event[:N]"),
+            QStringLiteral("stall[:MS]"),
+            QStringLiteral("slow-drip[:MS]"),
+            QStringLiteral("tool-call"),
+            QStringLiteral("…[*TIMES]")};
 }
 
 qsizetype SimulatorFault::faultIndex(qsizetype total) const

@@ -10,13 +10,18 @@ namespace Lathe::Mock
 {
 
 /**
- * A failure the simulator injects on purpose, so that clients can be tested against what real
- * providers do. Named in text as `kind[:N]`:
- *   http-NNN            answer with HTTP status NNN (400-599) and a provider-style JSON error body
- *   reset-mid-stream:N  drop the connection after N streamed tokens
- *   error-after-200:N   after N tokens send an `error` payload in the 200 stream, then [DONE]
- *   malformed-event:N   after N tokens send an event whose JSON is broken, then carry on
- * Without N, the stream fails halfway through the answer.
+ * A failure (or special behaviour) the simulator injects on purpose, so that clients can be
+ * tested against what real providers do. Written as `NAME[:N][*K]`:
+ *   http-NNN            answer with HTTP status NNN (400-599) and the protocol's JSON error body;
+ *                       for 429, 503 and 529, N is the retry-after in ms (429 defaults to 1000)
+ *   reset-mid-stream:N  drop the connection after N streamed pieces
+ *   error-after-200:N   after N pieces send the protocol's error event in the 200 stream
+ *   malformed-event:N   after N pieces send an event whose JSON is broken, then carry on
+ *   stall:N             halfway through, send nothing for N ms (default 10000), then carry on
+ *   slow-drip:N         wait N ms (default 200) between pieces, whatever the token rate
+ *   tool-call           answer with a call to the first tool the request offers
+ * Without N, a stream fault strikes halfway through the answer. `*K` applies the fault to the
+ * first K requests that name this exact spec and lets later ones through, for retry tests.
  */
 struct SimulatorFault
 {
@@ -27,15 +32,21 @@ struct SimulatorFault
         ResetMidStream,
         ErrorAfter200,
         MalformedEvent,
+        Stall,
+        SlowDrip,
+        ToolCall,
     };
 
     Kind kind = Kind::None;
     int httpStatus = 0;   ///< HttpStatus
-    int afterTokens = -1; ///< the stream faults: -1 means halfway
+    int afterTokens = -1; ///< where a stream fault strikes: -1 means halfway
+    int durationMs = -1;  ///< Stall and SlowDrip durations; retry-after for HttpStatus (-1: none)
+    int times = -1;       ///< the first K requests with this spec; -1: every request
+    QString spec;         ///< the text it was parsed from
 
     static Result<SimulatorFault> parse(const QString &text);
     static QStringList knownNames();
-    /** The token index at which a stream of `total` tokens faults. */
+    /** The piece index at which a stream of `total` pieces faults. */
     qsizetype faultIndex(qsizetype total) const;
 };
 

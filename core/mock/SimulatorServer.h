@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QObject>
 #include <QUrl>
 
@@ -20,13 +21,14 @@ struct SimulatorOptions
 };
 
 /**
- * The built-in provider simulator: a real HTTP/1.1 server on 127.0.0.1 that speaks the
- * OpenAI-compatible Chat Completions API, streaming and not, with deterministic answers derived
- * from the request (see simulateAnswer) at a configurable token rate, and faults on request.
+ * The built-in provider simulator: a real HTTP/1.1 server on 127.0.0.1 that speaks every wire
+ * protocol in simulatedProtocols(), routed by path as the real services are, streaming and
+ * not, with deterministic answers derived from the request (see simulateAnswer) at a
+ * configurable token rate, and faults on request.
  *
- * Routes: POST /v1/chat/completions, GET /v1/models. A request picks a fault with the header
- * `X-Lathe-Fault: NAME` or a model name suffix `MODEL+NAME` (see SimulatorFault); the answer
- * text depends only on MODEL, so a faulty stream's text is a prefix of the clean one.
+ * A request picks a fault with the header `X-Lathe-Fault: NAME` or a model name suffix
+ * `MODEL+NAME` (see SimulatorFault); the answer text depends only on MODEL, so a faulty
+ * stream's text is a prefix of the clean one. `GET /v1/models` lists the simulated models.
  *
  * Thread affinity: lives in one thread with an event loop (lathe-cli serve-mock's main thread,
  * or the app's simulator thread); it never blocks that thread.
@@ -52,6 +54,7 @@ private:
     SimulatorOptions m_options;
     QTcpServer *m_server;
     quint64 m_requestCount = 0;
+    QHash<QString, int> m_faultUses; // per fault spec, for faults limited to K requests
 };
 
 } // namespace Lathe::Mock

@@ -44,6 +44,17 @@ ChatCall::~ChatCall()
 void ChatCall::start()
 {
     Q_ASSERT(!m_reply && !m_finished);
+    if (auto valid = validateChatRequest(m_request); !valid) {
+        // Reported like any other failure, but after start() returns, as callers expect.
+        QMetaObject::invokeMethod(
+            this,
+            [this, error = valid.error()] {
+                if (!m_finished)
+                    complete(error);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
     const ProviderProtocol &protocol = protocolFor(m_endpoint.protocol);
     const OutgoingRequest outgoing = protocol.buildRequest(m_endpoint, m_request);
     m_decoder = protocol.createDecoder(m_request);
@@ -60,6 +71,41 @@ void ChatCall::start()
     m_reply = m_network->post(request, outgoing.body);
     connect(m_reply, &QNetworkReply::readyRead, this, &ChatCall::readAvailable);
     connect(m_reply, &QNetworkReply::finished, this, &ChatCall::onReplyFinished);
+
+    // The idle gap is Qt's transfer timeout; the other deadlines are ours. Each phase's
+    // deadline replaces the previous one.
+    m_phaseDeadline.setSingleShot(true);
+    m_totalDeadline.setSingleShot(true);
+    connect(&m_phaseDeadline, &QTimer::timeout, this, &ChatCall::onDeadline);
+    connect(&m_totalDeadline, &QTimer::timeout, this, [this] {
+        m_timedOut = QStringLiteral("the answer took longer than %1 s (total timeout)")
+                         .arg(m_endpoint.totalTimeoutMs / 1000.0);
+        if (m_reply)
+            m_reply->abort();
+    });
+    if (m_endpoint.totalTimeoutMs > 0)
+        m_totalDeadline.start(m_endpoint.totalTimeoutMs);
+    startDeadline(m_endpoint.connectTimeoutMs, QStringLiteral("no connection"));
+    connect(m_reply, &QNetworkReply::requestSent, this,
+            [this] { startDeadline(m_endpoint.firstByteTimeoutMs, QStringLiteral("no response")); });
+    connect(m_reply, &QNetworkReply::metaDataChanged, &m_phaseDeadline, &QTimer::stop);
+}
+
+void ChatCall::startDeadline(int timeoutMs, QString what)
+{
+    m_phaseDeadline.stop();
+    if (timeoutMs <= 0)
+        return;
+    m_phase = std::move(what);
+    m_phaseTimeoutMs = timeoutMs;
+    m_phaseDeadline.start(timeoutMs);
+}
+
+void ChatCall::onDeadline()
+{
+    m_timedOut = QStringLiteral("%1 within %2 s").arg(m_phase).arg(m_phaseTimeoutMs / 1000.0);
+    if (m_reply)
+        m_reply->abort();
 }
 
 void ChatCall::cancel()
@@ -105,21 +151,36 @@ void ChatCall::onReplyFinished()
     readAvailable();
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     m_outcome.httpStatus = status;
+    m_outcome.responseHeaders = m_reply->rawHeaderPairs();
     if (isErrorStatus(status)) {
-        complete(errorFromHttpResponse(status, m_errorBody, where()));
+        complete(protocolFor(m_endpoint.protocol).httpError(status, m_errorBody, where()));
         return;
     }
 
     const QNetworkReply::NetworkError networkError = m_reply->error();
+    if (m_outcome.error && (networkError != QNetworkReply::NoError || !m_timedOut.isEmpty())) {
+        // The provider said what went wrong before the connection ended: that is the news.
+        complete(m_outcome.error);
+        return;
+    }
+    if (!m_timedOut.isEmpty()) {
+        complete(Lathe::Error{ErrorCode::Timeout,
+                              m_receivedBody ? QStringLiteral("stream ended before completion: ") + m_timedOut
+                                             : m_timedOut,
+                              where(), 0});
+        return;
+    }
     if (networkError != QNetworkReply::NoError) {
         const bool timedOut = networkError == QNetworkReply::OperationCanceledError ||
                               networkError == QNetworkReply::TimeoutError;
         QString message = timedOut ? QStringLiteral("no data for %1 s").arg(m_endpoint.idleTimeoutMs / 1000.0)
                                    : m_reply->errorString();
+        // A timeout stays a timeout (the message says the answer is incomplete); any other
+        // failure after the body began is a cut stream.
         ErrorCode code = timedOut ? ErrorCode::Timeout : ErrorCode::Network;
         if (m_receivedBody) {
             message = QStringLiteral("stream ended before completion: ") + message;
-            code = ErrorCode::Truncated;
+            code = timedOut ? ErrorCode::Timeout : ErrorCode::Truncated;
         }
         complete(Lathe::Error{code, message, where(), 0});
         return;
@@ -143,9 +204,14 @@ void ChatCall::record(const QList<StreamEvent> &events)
     for (const StreamEvent &event : events) {
         switch (event.kind) {
         case StreamEvent::Kind::TextDelta:
-            m_outcome.text += event.text;
-            [[fallthrough]];
+        case StreamEvent::Kind::ReasoningDelta:
         case StreamEvent::Kind::ToolCallDelta:
+            if (event.kind == StreamEvent::Kind::TextDelta)
+                m_outcome.text += event.text;
+            else if (event.kind == StreamEvent::Kind::ReasoningDelta)
+                m_outcome.reasoning += event.text;
+            else
+                assembleToolCall(event.toolCall);
             if (m_outcome.timings.firstTokenMs < 0)
                 m_outcome.timings.firstTokenMs = now;
             m_outcome.timings.deltaArrivalMs.append(now);
@@ -174,9 +240,22 @@ void ChatCall::record(const QList<StreamEvent> &events)
     Q_EMIT eventsReceived(events);
 }
 
+void ChatCall::assembleToolCall(const ToolCallDelta &delta)
+{
+    ToolCall &call = m_toolCalls[delta.index];
+    if (!delta.id.isEmpty())
+        call.id = delta.id;
+    if (!delta.name.isEmpty())
+        call.name = delta.name;
+    call.arguments += delta.argumentsFragment;
+}
+
 void ChatCall::complete(std::optional<Lathe::Error> error)
 {
     m_finished = true;
+    m_phaseDeadline.stop();
+    m_totalDeadline.stop();
+    m_outcome.toolCalls = m_toolCalls.values();
     m_outcome.error = std::move(error);
     m_outcome.completed = !m_outcome.error.has_value();
     m_outcome.timings.totalMs = m_clock.isValid() ? elapsedMs() : 0;

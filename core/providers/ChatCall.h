@@ -4,8 +4,10 @@
 #include <memory>
 
 #include <QElapsedTimer>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 #include "ChatOutcome.h"
 #include "ProviderProtocol.h"
@@ -49,8 +51,11 @@ Q_SIGNALS:
 
 private:
     void readAvailable();
+    void startDeadline(int timeoutMs, QString what);
+    void onDeadline();
     void onReplyFinished();
     void record(const QList<StreamEvent> &events);
+    void assembleToolCall(const ToolCallDelta &delta);
     void complete(std::optional<Lathe::Error> error);
     double elapsedMs() const;
     QString where() const;
@@ -64,6 +69,12 @@ private:
     QByteArray m_errorBody;
     QElapsedTimer m_clock;
     ChatOutcome m_outcome;
+    QMap<int, ToolCall> m_toolCalls; // by index: parallel calls arrive interleaved
+    QTimer m_phaseDeadline;          // the connect timeout, then the first-byte timeout
+    QTimer m_totalDeadline;
+    QString m_timedOut; // which deadline passed, for the message
+    QString m_phase;    // what the phase deadline is waiting for
+    int m_phaseTimeoutMs = 0;
     bool m_cancelled = false;
     bool m_finished = false;
     bool m_receivedBody = false;

@@ -3,8 +3,10 @@
 
 #include <optional>
 
+#include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <QPair>
 
 #include "ChatTypes.h"
 
@@ -25,9 +27,12 @@ struct ChatOutcome
     bool completed = false;            ///< the provider said the answer is complete
     std::optional<Lathe::Error> error; ///< why it is not, when it is not
     QString text;                      ///< every text delta that arrived, complete or not
+    QString reasoning;                 ///< every reasoning delta that arrived
+    QList<ToolCall> toolCalls;         ///< assembled from the deltas, in index order
     QString finishReason;              ///< the provider's own word, e.g. "stop" or "length"
     TokenUsage usage;
     int httpStatus = 0;
+    QList<QPair<QByteArray, QByteArray>> responseHeaders; ///< as received: retry-after, rate limits
     StreamTimings timings;
 
     /** Output tokens as the provider reported them, else the number of text deltas. */
@@ -35,6 +40,16 @@ struct ChatOutcome
     /** Generation speed: output tokens over the time from first token to the end; none for
      *  an answer that arrived in one piece. */
     std::optional<double> tokensPerSecond() const;
+
+    /** Inter-token latency: the gaps between consecutive deltas' arrivals. */
+    struct Latency
+    {
+        double p50Ms = 0;
+        double p95Ms = 0;
+        double maxMs = 0;
+    };
+    /** None when fewer than two deltas arrived. Percentiles by the nearest-rank method. */
+    std::optional<Latency> interTokenLatency() const;
 };
 
 } // namespace Lathe::Providers

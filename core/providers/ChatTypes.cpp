@@ -4,10 +4,90 @@
 namespace Lathe::Providers
 {
 
+namespace
+{
+
+struct ProtocolFacts
+{
+    WireProtocol protocol;
+    const char *name;
+    const char *baseUrl;
+    const char *keyVariable;
+};
+
+// One row per protocol. A new WireProtocol value fails to compile in factsOf() (-Wswitch)
+// until it is listed there, as a reminder to add its row here.
+constexpr ProtocolFacts kProtocols[] = {
+    {WireProtocol::OpenAiChat, "openai", "https://api.openai.com/v1", "OPENAI_API_KEY"},
+    {WireProtocol::OpenAiResponses, "openai-responses", "https://api.openai.com/v1", "OPENAI_API_KEY"},
+    {WireProtocol::Anthropic, "anthropic", "https://api.anthropic.com", "ANTHROPIC_API_KEY"},
+    {WireProtocol::Gemini, "gemini", "https://generativelanguage.googleapis.com", "GEMINI_API_KEY"},
+    {WireProtocol::Ollama, "ollama", "http://localhost:11434", "OLLAMA_API_KEY"},
+};
+
+const ProtocolFacts &factsOf(WireProtocol protocol)
+{
+    switch (protocol) {
+    case WireProtocol::OpenAiChat:
+    case WireProtocol::OpenAiResponses:
+    case WireProtocol::Anthropic:
+    case WireProtocol::Gemini:
+    case WireProtocol::Ollama:
+        break;
+    }
+    for (const ProtocolFacts &facts : kProtocols) {
+        if (facts.protocol == protocol)
+            return facts;
+    }
+    Q_UNREACHABLE();
+}
+
+} // namespace
+
+QString wireProtocolName(WireProtocol protocol)
+{
+    return QString::fromLatin1(factsOf(protocol).name);
+}
+
+std::optional<WireProtocol> wireProtocolFromName(const QString &name)
+{
+    for (const ProtocolFacts &facts : kProtocols) {
+        if (name == QLatin1String(facts.name))
+            return facts.protocol;
+    }
+    return std::nullopt;
+}
+
+QStringList wireProtocolNames()
+{
+    QStringList names;
+    for (const ProtocolFacts &facts : kProtocols)
+        names.append(QString::fromLatin1(facts.name));
+    return names;
+}
+
+QUrl defaultBaseUrl(WireProtocol protocol)
+{
+    return QUrl(QString::fromLatin1(factsOf(protocol).baseUrl));
+}
+
+QString defaultApiKeyVariable(WireProtocol protocol)
+{
+    return QString::fromLatin1(factsOf(protocol).keyVariable);
+}
+
 StreamEvent StreamEvent::textDelta(QString text)
 {
     StreamEvent event;
     event.kind = Kind::TextDelta;
+    event.text = std::move(text);
+    return event;
+}
+
+StreamEvent StreamEvent::reasoningDelta(QString text)
+{
+    StreamEvent event;
+    event.kind = Kind::ReasoningDelta;
     event.text = std::move(text);
     return event;
 }

@@ -3,9 +3,12 @@
 
 #include <optional>
 
+#include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <QPair>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include "base/Error.h"
@@ -16,16 +19,37 @@ namespace Lathe::Providers
 /** Which wire protocol an endpoint speaks. */
 enum class WireProtocol
 {
-    OpenAiChat, ///< OpenAI-compatible Chat Completions (`POST {base}/chat/completions`)
+    OpenAiChat,      ///< OpenAI-compatible Chat Completions (`POST {base}/chat/completions`)
+    OpenAiResponses, ///< OpenAI Responses API (`POST {base}/responses`)
+    Anthropic,       ///< Anthropic Messages API (`POST {base}/v1/messages`)
+    Gemini,          ///< Google Gemini API (`POST {base}/v1beta/models/{model}:generateContent`)
+    Ollama,          ///< Ollama's native chat API (`POST {base}/api/chat`, NDJSON streams)
 };
+
+/** The name users type for a wire protocol: "openai", "openai-responses", "anthropic", … */
+QString wireProtocolName(WireProtocol protocol);
+std::optional<WireProtocol> wireProtocolFromName(const QString &name);
+QStringList wireProtocolNames();
+/** The API root of the protocol's own service, as its official SDK takes it. */
+QUrl defaultBaseUrl(WireProtocol protocol);
+/** The environment variable that conventionally holds the service's API key. */
+QString defaultApiKeyVariable(WireProtocol protocol);
 
 /** Where a request goes. The key is held only in memory and never logged or stored. */
 struct ProviderEndpoint
 {
     WireProtocol protocol = WireProtocol::OpenAiChat;
-    QUrl baseUrl;                ///< the API root including its version path, e.g. https://api.openai.com/v1
-    QString apiKey;              ///< empty: send no credentials (local servers, the simulator)
-    int idleTimeoutMs = 300'000; ///< abort when no byte arrives for this long
+    QUrl baseUrl;   ///< the API root as the provider's official SDK takes it (see README.md)
+    QString apiKey; ///< empty: send no credentials (local servers, the simulator)
+    /// The header that carries the key; empty: the protocol's own (Authorization: Bearer for
+    /// OpenAI, x-api-key for Anthropic, x-goog-api-key for Gemini). "Authorization" sends
+    /// "Bearer KEY"; any other name sends the key as it is (Azure's `api-key`).
+    QByteArray apiKeyHeader;
+    QList<QPair<QByteArray, QByteArray>> extraHeaders; ///< e.g. anthropic-beta, OpenAI-Project
+    int connectTimeoutMs = 10'000;                     ///< until the request has been sent
+    int firstByteTimeoutMs = 120'000;                  ///< from the request sent to the response headers
+    int idleTimeoutMs = 300'000;                       ///< the longest gap between two received bytes
+    int totalTimeoutMs = 0; ///< the whole request; 0: no limit (long answers stream for minutes)
 };
 
 struct ChatMessage
@@ -34,17 +58,31 @@ struct ChatMessage
     QString content;
 };
 
+/** A function the model may call. */
+struct ToolDefinition
+{
+    QString name;
+    QString description;
+    QByteArray parametersSchema; ///< JSON Schema of the arguments, as JSON text
+};
+
 /** One chat request in provider-neutral form; adapters turn it into their wire format. */
 struct ChatRequest
 {
     QString model;
-    QList<ChatMessage> messages;
+    QList<ChatMessage> messages; ///< each protocol places "system" messages where it wants them
     std::optional<double> temperature;
     std::optional<int> maxOutputTokens;
+    QList<ToolDefinition> tools;
     bool stream = true;
 };
 
-/** Token counts as the provider reported them; -1 where it reported nothing. */
+/**
+ * Token counts as the provider reported them, in one convention across providers: input counts
+ * every prompt token, cached ones included (Anthropic reports cache reads and writes apart from
+ * input_tokens; its adapter adds them in), and output includes reasoning tokens. -1 where the
+ * provider reported nothing.
+ */
 struct TokenUsage
 {
     qint64 inputTokens = -1;
@@ -53,6 +91,14 @@ struct TokenUsage
     qint64 reasoningTokens = -1;
 
     bool isEmpty() const { return inputTokens < 0 && outputTokens < 0; }
+};
+
+/** A whole tool call, assembled from its fragments. */
+struct ToolCall
+{
+    QString id;
+    QString name;
+    QString arguments; ///< JSON text as the model wrote it; not guaranteed to parse
 };
 
 /** A fragment of one tool call; fragments with the same index belong to the same call. */
@@ -70,6 +116,7 @@ struct StreamEvent
     enum class Kind
     {
         TextDelta,
+        ReasoningDelta, ///< visible reasoning ("thinking") text, kept apart from the answer
         ToolCallDelta,
         Usage,
         Finish,
@@ -77,13 +124,14 @@ struct StreamEvent
     };
 
     Kind kind = Kind::TextDelta;
-    QString text;                      ///< TextDelta
+    QString text;                      ///< TextDelta, ReasoningDelta
     Providers::ToolCallDelta toolCall; ///< ToolCallDelta
     TokenUsage usage;                  ///< Usage
     QString finishReason;              ///< Finish: the provider's own word ("stop", "length", ...)
     Lathe::Error error;                ///< Error
 
     static StreamEvent textDelta(QString text);
+    static StreamEvent reasoningDelta(QString text);
     static StreamEvent toolCallDelta(Providers::ToolCallDelta delta);
     static StreamEvent usageReport(TokenUsage usage);
     static StreamEvent finish(QString reason);

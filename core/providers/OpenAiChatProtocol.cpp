@@ -82,6 +82,12 @@ void appendToolCalls(const json &toolCalls, QList<StreamEvent> &out)
 bool appendChoice(const json &choice, const char *contentKey, QList<StreamEvent> &out)
 {
     if (const auto *content = Json::member(choice, contentKey)) {
+        // Reasoning servers (vLLM, llama.cpp, DeepSeek) send `reasoning_content`; Ollama's /v1
+        // and OpenRouter send `reasoning`. Neither is part of OpenAI's own API.
+        for (const char *key : {"reasoning_content", "reasoning"}) {
+            if (auto text = Json::string(*content, key); text && !text->isEmpty())
+                out.append(StreamEvent::reasoningDelta(std::move(*text)));
+        }
         if (auto text = Json::string(*content, "content"); text && !text->isEmpty())
             out.append(StreamEvent::textDelta(std::move(*text)));
         if (const auto *toolCalls = Json::member(*content, "tool_calls"))
@@ -227,19 +233,24 @@ OutgoingRequest OpenAiChatProtocol::buildRequest(const ProviderEndpoint &endpoin
         body[key] = *request.maxOutputTokens;
     }
 
+    if (!request.tools.isEmpty()) {
+        json tools = json::array();
+        for (const ToolDefinition &tool : request.tools) {
+            json function = {{"name", tool.name.toStdString()}, {"parameters", Wire::toolParameters(tool)}};
+            if (!tool.description.isEmpty())
+                function["description"] = tool.description.toStdString();
+            tools.push_back({{"type", "function"}, {"function", std::move(function)}});
+        }
+        body["tools"] = std::move(tools);
+    }
+
     OutgoingRequest outgoing;
-    QUrl url = endpoint.baseUrl;
-    QString path = url.path();
-    while (path.endsWith(QLatin1Char('/')))
-        path.chop(1);
-    url.setPath(path + QStringLiteral("/chat/completions"));
-    outgoing.url = url;
+    outgoing.url = Wire::appendPath(endpoint.baseUrl, QStringLiteral("/chat/completions"));
     outgoing.headers.emplaceBack("Content-Type", "application/json");
     outgoing.headers.emplaceBack("Accept", request.stream ? "text/event-stream" : "application/json");
-    if (!endpoint.apiKey.isEmpty())
-        outgoing.headers.emplaceBack("Authorization", QByteArray("Bearer " + endpoint.apiKey.toUtf8()));
-    // QString always converts to valid UTF-8, but replace rather than throw should that ever change.
-    outgoing.body = QByteArray::fromStdString(body.dump(-1, ' ', false, json::error_handler_t::replace));
+    Wire::addAuthHeader(endpoint, "Authorization", outgoing);
+    Wire::addExtraHeaders(endpoint, outgoing);
+    outgoing.body = Wire::dumpJson(body);
     return outgoing;
 }
 

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ProviderProtocol.h"
 
+#include <QRegularExpression>
+
+#include "AnthropicProtocol.h"
+#include "GeminiProtocol.h"
 #include "JsonFields.h"
+#include "OllamaProtocol.h"
 #include "OpenAiChatProtocol.h"
+#include "OpenAiResponsesProtocol.h"
 #include "base/Utf8.h"
 #include "http/HttpStatus.h"
 
@@ -12,23 +18,31 @@ namespace Lathe::Providers
 namespace
 {
 
-// The provider's message and its machine-readable code, from whichever shape the body uses.
-QString providerMessage(const nlohmann::json &body)
+struct ProviderMessage
+{
+    QString message;
+    QString code;
+};
+
+// The provider's message and its machine-readable code, from whichever shape the body uses:
+// OpenAI's code (or type), Anthropic's error type, Google's status word.
+ProviderMessage providerMessage(const nlohmann::json &body)
 {
     const nlohmann::json *source = &body;
     if (const auto *error = Json::member(body, "error")) {
         if (error->is_string())
-            return QString::fromStdString(error->get<std::string>());
+            return {QString::fromStdString(error->get<std::string>()), {}};
         if (error->is_object())
             source = error;
     }
-    QString message = Json::string(*source, "message").value_or(QString());
-    QString code = Json::string(*source, "code").value_or(QString());
-    if (code.isEmpty())
-        code = Json::string(*source, "type").value_or(QString());
-    if (message.isEmpty())
-        return {};
-    return code.isEmpty() ? message : message + QStringLiteral(" [") + code + QLatin1Char(']');
+    ProviderMessage result;
+    result.message = Json::string(*source, "message").value_or(QString());
+    for (const char *key : {"code", "type", "status"}) {
+        result.code = Json::string(*source, key).value_or(QString());
+        if (!result.code.isEmpty())
+            break;
+    }
+    return result;
 }
 
 } // namespace
@@ -36,19 +50,138 @@ QString providerMessage(const nlohmann::json &body)
 const ProviderProtocol &protocolFor(WireProtocol protocol)
 {
     switch (protocol) {
+    case WireProtocol::OpenAiResponses: {
+        static const OpenAiResponsesProtocol openAiResponses;
+        return openAiResponses;
+    }
     case WireProtocol::OpenAiChat:
         break;
+    case WireProtocol::Anthropic: {
+        static const AnthropicProtocol anthropic;
+        return anthropic;
+    }
+    case WireProtocol::Gemini: {
+        static const GeminiProtocol gemini;
+        return gemini;
+    }
+    case WireProtocol::Ollama: {
+        static const OllamaProtocol ollama;
+        return ollama;
+    }
     }
     static const OpenAiChatProtocol openAiChat;
     return openAiChat;
 }
 
+Lathe::Error ProviderProtocol::httpError(int status, QByteArrayView body, const QString &where) const
+{
+    return errorFromHttpResponse(status, body, where);
+}
+
+Result<void> validateChatRequest(const ChatRequest &request)
+{
+    if (request.model.trimmed().isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the request names no model"),
+                    QStringLiteral("model"));
+    if (request.messages.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the request has no messages"),
+                    QStringLiteral("messages"));
+    static const QStringList knownRoles = {QStringLiteral("system"), QStringLiteral("user"),
+                                           QStringLiteral("assistant")};
+    for (qsizetype i = 0; i < request.messages.size(); ++i) {
+        if (!knownRoles.contains(request.messages[i].role))
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("unknown role \"%1\"; use system, user or assistant")
+                            .arg(request.messages[i].role),
+                        QStringLiteral("messages[%1].role").arg(i));
+    }
+    if (request.maxOutputTokens && *request.maxOutputTokens < 1)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the output token limit must be at least 1"),
+                    QStringLiteral("maxOutputTokens"));
+    static const QRegularExpression toolName(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
+    for (qsizetype i = 0; i < request.tools.size(); ++i) {
+        const ToolDefinition &tool = request.tools[i];
+        if (!toolName.match(tool.name).hasMatch())
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("tool name \"%1\" must be 1-64 letters, digits, '_' or '-'").arg(tool.name),
+                QStringLiteral("tools[%1].name").arg(i));
+        if (tool.parametersSchema.trimmed().isEmpty())
+            continue;
+        try {
+            if (!nlohmann::json::parse(tool.parametersSchema.constBegin(), tool.parametersSchema.constEnd())
+                     .is_object())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("the parameter schema must be a JSON object"),
+                            QStringLiteral("tools[%1].parameters").arg(i));
+        } catch (const nlohmann::json::parse_error &e) {
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("the parameter schema is not JSON: ") + QString::fromUtf8(e.what()),
+                        QStringLiteral("tools[%1].parameters").arg(i));
+        }
+    }
+    return {};
+}
+
+namespace Wire
+{
+
+QUrl appendPath(const QUrl &baseUrl, const QString &path)
+{
+    QUrl url = baseUrl;
+    QString basePath = url.path();
+    while (basePath.endsWith(QLatin1Char('/')))
+        basePath.chop(1);
+    url.setPath(basePath + path);
+    return url;
+}
+
+void addAuthHeader(const ProviderEndpoint &endpoint, const QByteArray &defaultHeader,
+                   OutgoingRequest &request)
+{
+    if (endpoint.apiKey.isEmpty())
+        return;
+    const QByteArray header = endpoint.apiKeyHeader.isEmpty() ? defaultHeader : endpoint.apiKeyHeader;
+    const QByteArray key = endpoint.apiKey.toUtf8();
+    request.headers.emplaceBack(header, header.compare("Authorization", Qt::CaseInsensitive) == 0
+                                            ? QByteArray("Bearer " + key)
+                                            : key);
+}
+
+void addExtraHeaders(const ProviderEndpoint &endpoint, OutgoingRequest &request)
+{
+    request.headers.append(endpoint.extraHeaders);
+}
+
+nlohmann::json toolParameters(const ToolDefinition &tool)
+{
+    if (tool.parametersSchema.trimmed().isEmpty())
+        return {{"type", "object"}, {"properties", nlohmann::json::object()}};
+    auto schema = nlohmann::json::parse(tool.parametersSchema.constBegin(), tool.parametersSchema.constEnd(),
+                                        nullptr, false);
+    // validateChatRequest() has run: a schema that does not parse cannot get here.
+    return schema.is_object() ? schema : nlohmann::json::object();
+}
+
+QByteArray dumpJson(const nlohmann::json &body)
+{
+    return QByteArray::fromStdString(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+} // namespace Wire
+
 Lathe::Error errorFromHttpResponse(int status, QByteArrayView body, const QString &where)
 {
     QString detail;
+    QString code;
     const auto json = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-    if (!json.is_discarded())
-        detail = providerMessage(json);
+    if (!json.is_discarded()) {
+        const ProviderMessage provider = providerMessage(json);
+        code = provider.code;
+        if (!provider.message.isEmpty())
+            detail = code.isEmpty() ? provider.message
+                                    : provider.message + QStringLiteral(" [") + code + QLatin1Char(']');
+    }
     if (detail.isEmpty()) {
         constexpr qsizetype kMaxQuotedChars = 300;
         detail = decodeUtf8(body).simplified();
@@ -64,7 +197,7 @@ Lathe::Error errorFromHttpResponse(int status, QByteArrayView body, const QStrin
     QString message = QStringLiteral("HTTP %1").arg(status);
     if (!detail.isEmpty())
         message += QStringLiteral(": ") + detail;
-    return Lathe::Error{ErrorCode::Http, message, where, status};
+    return Lathe::Error{ErrorCode::Http, message, where, status, code};
 }
 
 } // namespace Lathe::Providers

@@ -9,7 +9,10 @@
 #include <QPair>
 #include <QUrl>
 
+#include <nlohmann/json.hpp>
+
 #include "ChatTypes.h"
+#include "base/Result.h"
 
 namespace Lathe::Providers
 {
@@ -50,10 +53,37 @@ public:
     virtual OutgoingRequest buildRequest(const ProviderEndpoint &endpoint,
                                          const ChatRequest &request) const = 0;
     virtual std::unique_ptr<ResponseDecoder> createDecoder(const ChatRequest &request) const = 0;
+    /** The error for an HTTP error status; by default errorFromHttpResponse(). */
+    virtual Lathe::Error httpError(int status, QByteArrayView body, const QString &where) const;
 };
 
 /** The protocol implementation for an endpoint's wire protocol. */
 const ProviderProtocol &protocolFor(WireProtocol protocol);
+
+/**
+ * Checks what every protocol relies on, once, before a request is built: a model, at least one
+ * message with a known role, tool names of 1-64 letters, digits, '_' or '-', and tool parameter
+ * schemas that are JSON objects. The error names the field (e.g. `tools[1].parameters`).
+ */
+Result<void> validateChatRequest(const ChatRequest &request);
+
+/// Helpers shared by the protocol implementations.
+namespace Wire
+{
+
+/** The base URL with `path` appended to its path; the query (e.g. Azure's api-version) stays. */
+QUrl appendPath(const QUrl &baseUrl, const QString &path);
+/** Adds the credentials header: the endpoint's apiKeyHeader, else `defaultHeader`. */
+void addAuthHeader(const ProviderEndpoint &endpoint, const QByteArray &defaultHeader,
+                   OutgoingRequest &request);
+/** Adds the endpoint's extra headers. */
+void addExtraHeaders(const ProviderEndpoint &endpoint, OutgoingRequest &request);
+/** A validated tool's parameter schema as JSON. */
+nlohmann::json toolParameters(const ToolDefinition &tool);
+/** JSON text as bytes; invalid UTF-8 never reaches the wire (QString always converts cleanly). */
+QByteArray dumpJson(const nlohmann::json &body);
+
+} // namespace Wire
 
 /**
  * The error for an HTTP error status, with the provider's own message when the body carries one

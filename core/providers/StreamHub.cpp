@@ -4,8 +4,6 @@
 #include <QHash>
 #include <QNetworkAccessManager>
 
-#include "ChatCall.h"
-
 namespace Lathe::Providers
 {
 
@@ -19,33 +17,34 @@ public:
         : m_network(new QNetworkAccessManager(this))
     {}
 
-    void startCall(StreamId id, const ProviderEndpoint &endpoint, const ChatRequest &request)
+    void startRun(StreamId id, const QList<ChatTarget> &targets, const ChatRequest &request,
+                  const RetryPolicy &policy)
     {
-        auto *call = new ChatCall(m_network, endpoint, request, this);
-        m_calls.insert(id, call);
-        connect(call, &ChatCall::eventsReceived, this,
+        auto *run = new ChatRun(m_network, targets, request, policy, this);
+        m_runs.insert(id, run);
+        connect(run, &ChatRun::eventsReceived, this,
                 [this, id](const QList<StreamEvent> &events) { Q_EMIT eventsReceived(id, events); });
-        connect(call, &ChatCall::finished, this, [this, id, call](const ChatOutcome &outcome) {
-            m_calls.remove(id);
-            call->deleteLater();
+        connect(run, &ChatRun::finished, this, [this, id, run](const RunOutcome &outcome) {
+            m_runs.remove(id);
+            run->deleteLater();
             Q_EMIT streamFinished(id, outcome);
         });
-        call->start();
+        run->start();
     }
 
-    void cancelCall(StreamId id)
+    void cancelRun(StreamId id)
     {
-        if (ChatCall *call = m_calls.value(id))
-            call->cancel();
+        if (ChatRun *run = m_runs.value(id))
+            run->cancel();
     }
 
 Q_SIGNALS:
     void eventsReceived(Lathe::Providers::StreamId id, const QList<Lathe::Providers::StreamEvent> &events);
-    void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::ChatOutcome &outcome);
+    void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::RunOutcome &outcome);
 
 private:
     QNetworkAccessManager *m_network;
-    QHash<StreamId, ChatCall *> m_calls;
+    QHash<StreamId, ChatRun *> m_runs;
 };
 
 StreamHub::StreamHub(QObject *parent)
@@ -54,7 +53,7 @@ StreamHub::StreamHub(QObject *parent)
 {
     qRegisterMetaType<Lathe::Providers::StreamId>("Lathe::Providers::StreamId");
     qRegisterMetaType<QList<Lathe::Providers::StreamEvent>>();
-    qRegisterMetaType<Lathe::Providers::ChatOutcome>();
+    qRegisterMetaType<Lathe::Providers::RunOutcome>();
 
     m_thread.setObjectName(QStringLiteral("lathe-network"));
     m_worker->moveToThread(&m_thread);
@@ -71,12 +70,14 @@ StreamHub::~StreamHub()
     m_thread.wait();
 }
 
-StreamId StreamHub::start(const ProviderEndpoint &endpoint, const ChatRequest &request)
+StreamId StreamHub::start(const QList<ChatTarget> &targets, const ChatRequest &request,
+                          const RetryPolicy &policy)
 {
     const StreamId id = m_nextId++;
     m_active.insert(id);
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, id, endpoint, request] { worker->startCall(id, endpoint, request); },
+        m_worker,
+        [worker = m_worker, id, targets, request, policy] { worker->startRun(id, targets, request, policy); },
         Qt::QueuedConnection);
     return id;
 }
@@ -86,7 +87,7 @@ void StreamHub::cancel(StreamId id)
     if (!m_active.remove(id))
         return;
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, id] { worker->cancelCall(id); }, Qt::QueuedConnection);
+        m_worker, [worker = m_worker, id] { worker->cancelRun(id); }, Qt::QueuedConnection);
 }
 
 void StreamHub::forwardEvents(StreamId id, const QList<StreamEvent> &events)
@@ -95,7 +96,7 @@ void StreamHub::forwardEvents(StreamId id, const QList<StreamEvent> &events)
         Q_EMIT eventsReceived(id, events);
 }
 
-void StreamHub::forwardFinished(StreamId id, const ChatOutcome &outcome)
+void StreamHub::forwardFinished(StreamId id, const RunOutcome &outcome)
 {
     if (m_active.remove(id))
         Q_EMIT streamFinished(id, outcome);

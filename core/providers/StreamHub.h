@@ -6,6 +6,7 @@
 #include <QThread>
 
 #include "ChatOutcome.h"
+#include "ChatRun.h"
 #include "ChatTypes.h"
 
 namespace Lathe::Providers
@@ -14,7 +15,7 @@ namespace Lathe::Providers
 using StreamId = quint64;
 
 /**
- * The app's one gateway to providers: runs every ChatCall on a dedicated network thread that
+ * The app's one gateway to providers: runs every ChatRun on a dedicated network thread that
  * owns the app's single QNetworkAccessManager, and hands results back as queued signals.
  *
  * Thread affinity: the hub itself lives in the thread that created it (the GUI thread) and
@@ -30,20 +31,23 @@ public:
     explicit StreamHub(QObject *parent = nullptr);
     ~StreamHub() override;
 
-    StreamId start(const ProviderEndpoint &endpoint, const ChatRequest &request);
+    /** Sends `request` to the targets in order (the first is the primary; request.model is
+     *  replaced by each target's model), retrying under `policy`. */
+    StreamId start(const QList<ChatTarget> &targets, const ChatRequest &request,
+                   const RetryPolicy &policy = {});
     /** Stops a stream; no signal for it follows, not even streamFinished(). */
     void cancel(StreamId id);
     bool isActive(StreamId id) const { return m_active.contains(id); }
 
 Q_SIGNALS:
     void eventsReceived(Lathe::Providers::StreamId id, const QList<Lathe::Providers::StreamEvent> &events);
-    void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::ChatOutcome &outcome);
+    void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::RunOutcome &outcome);
 
 private:
     class Worker;
 
     void forwardEvents(StreamId id, const QList<StreamEvent> &events);
-    void forwardFinished(StreamId id, const ChatOutcome &outcome);
+    void forwardFinished(StreamId id, const RunOutcome &outcome);
 
     QThread m_thread;
     Worker *m_worker;

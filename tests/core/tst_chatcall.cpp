@@ -6,16 +6,17 @@
 #include <memory>
 #include <optional>
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkProxy>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
 
+#include "ChatCallHarness.h"
+#include "Chunkings.h"
+#include "RawHttpClient.h"
 #include "ScriptedHttpServer.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorServer.h"
@@ -25,7 +26,6 @@
 using namespace Lathe;
 using namespace Lathe::TestSupport;
 using Lathe::Mock::SimulatedAnswer;
-using Lathe::Mock::SimulatorOptions;
 using Lathe::Mock::SimulatorServer;
 using Lathe::Providers::ChatCall;
 using Lathe::Providers::ChatMessage;
@@ -41,18 +41,8 @@ namespace
 {
 
 constexpr auto kModel = "lathe-sim";
-
-ChatRequest chatRequest(const QString &model, const QString &prompt, bool stream = true,
-                        std::optional<int> maxTokens = std::nullopt)
-{
-    ChatRequest request;
-    request.model = model;
-    request.messages = {{QStringLiteral("system"), QStringLiteral("You are a test.")},
-                        {QStringLiteral("user"), prompt}};
-    request.stream = stream;
-    request.maxOutputTokens = maxTokens;
-    return request;
-}
+// Slow enough that an answer is far from done when a test cancels or deletes its call.
+constexpr int kSlowTokensPerSecond = 50;
 
 ProviderEndpoint endpointAt(const QUrl &baseUrl, int idleTimeoutMs = 10'000)
 {
@@ -60,42 +50,6 @@ ProviderEndpoint endpointAt(const QUrl &baseUrl, int idleTimeoutMs = 10'000)
     endpoint.baseUrl = baseUrl;
     endpoint.idleTimeoutMs = idleTimeoutMs;
     return endpoint;
-}
-
-// What the simulator answers to a request, by the same function it uses.
-SimulatedAnswer expectedAnswer(const ChatRequest &request)
-{
-    QString model = request.model;
-    if (const qsizetype plus = model.indexOf(QLatin1Char('+')); plus >= 0)
-        model.truncate(plus);
-    return Mock::simulateAnswer(model, request.messages,
-                                request.maxOutputTokens ? std::optional<qint64>(*request.maxOutputTokens)
-                                                        : std::nullopt);
-}
-
-QString textOf(const QList<StreamEvent> &events)
-{
-    QString text;
-    for (const StreamEvent &event : events) {
-        if (event.kind == StreamEvent::Kind::TextDelta)
-            text += event.text;
-    }
-    return text;
-}
-
-qsizetype countOf(const QList<StreamEvent> &events, StreamEvent::Kind kind)
-{
-    return std::count_if(events.begin(), events.end(),
-                         [kind](const StreamEvent &event) { return event.kind == kind; });
-}
-
-QString describe(const ChatOutcome &outcome)
-{
-    QString text = QStringLiteral("completed=%1 status=%2").arg(outcome.completed).arg(outcome.httpStatus);
-    if (outcome.error)
-        text += QStringLiteral(" error=%1: %2")
-                    .arg(errorCodeName(outcome.error->code), outcome.error->toString());
-    return text;
 }
 
 // Body pieces of a streamed answer built from content deltas, ending as asked.
@@ -109,6 +63,31 @@ QByteArray sseBody(const QStringList &deltas, const QString &finishReason, bool 
     if (done)
         body += sseData("[DONE]");
     return body;
+}
+
+// Every framing a scripted body can have, named for data rows.
+QList<QPair<const char *, BodyFraming>> allFramings()
+{
+    return {{"content-length", BodyFraming::ContentLength},
+            {"close-delimited", BodyFraming::CloseDelimited},
+            {"chunked", BodyFraming::Chunked}};
+}
+
+// A streamed 200 whose head arrives and then nothing more, on a connection kept open.
+ScriptedResponse headThenStall()
+{
+    ScriptedResponse script;
+    script.writes = responseWrites(200, "text/event-stream", {}, BodyFraming::Chunked).mid(0, 1);
+    script.end = ScriptedResponse::End::Stall;
+    return script;
+}
+
+// A port on 127.0.0.1 where nothing listens: one just given out by the system and closed again.
+// 0 when no port could be had.
+quint16 closedLocalPort()
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : quint16(0);
 }
 
 qsizetype offsetOf(const QByteArray &haystack, const QByteArray &needle, qsizetype plus = 0)
@@ -158,15 +137,7 @@ private Q_SLOTS:
     void nonHttpErrorsCarryNoHttpStatus();
 
 private:
-    struct Run
-    {
-        bool finished = false;
-        int finishedCount = 0;
-        int eventsAfterFinished = 0;
-        ChatOutcome outcome;
-        QList<StreamEvent> events;
-        double wallMs = 0;
-    };
+    using Run = RecordedCall;
 
     Run run(const ProviderEndpoint &endpoint, const ChatRequest &request, int timeoutMs = 5000);
     Run runScripted(const ScriptedResponse &script, const ChatRequest &request, int idleTimeoutMs = 10'000);
@@ -178,19 +149,14 @@ private:
 
 void TestChatCall::initTestCase()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 2000;
-    options.firstTokenDelayMs = 20;
-    m_simulator = std::make_unique<SimulatorServer>(options);
-    const auto port = m_simulator->listen();
-    QVERIFY2(port.has_value(), qPrintable(port ? QString() : port.error().toString()));
+    QString why;
+    m_simulator = startSimulator(2000, 20, &why);
+    QVERIFY2(m_simulator, qPrintable(why));
 }
 
 void TestChatCall::init()
 {
-    // A fresh manager per test: no connection or state carries over from one test to the next.
-    m_network = new QNetworkAccessManager(this);
-    m_network->setProxy(QNetworkProxy::NoProxy);
+    m_network = directNetwork(this);
 }
 
 void TestChatCall::cleanup()
@@ -202,28 +168,7 @@ void TestChatCall::cleanup()
 TestChatCall::Run TestChatCall::run(const ProviderEndpoint &endpoint, const ChatRequest &request,
                                     int timeoutMs)
 {
-    Run result;
-    ChatCall call(m_network, endpoint, request);
-    connect(&call, &ChatCall::eventsReceived, this, [&result](const QList<StreamEvent> &events) {
-        if (result.finishedCount > 0)
-            ++result.eventsAfterFinished;
-        result.events += events;
-    });
-    connect(&call, &ChatCall::finished, this, [&result](const ChatOutcome &outcome) {
-        ++result.finishedCount;
-        result.outcome = outcome;
-    });
-    QSignalSpy finished(&call, &ChatCall::finished);
-    QElapsedTimer clock;
-    clock.start();
-    call.start();
-    if (finished.isEmpty())
-        finished.wait(timeoutMs);
-    result.wallMs = double(clock.elapsed());
-    result.finished = call.isFinished() && result.finishedCount > 0;
-    if (result.finished && call.outcome().text != result.outcome.text)
-        result.finished = false; // the stored outcome must be the one that was emitted
-    return result;
+    return runCall(m_network, endpoint, request, timeoutMs);
 }
 
 TestChatCall::Run TestChatCall::runScripted(const ScriptedResponse &script, const ChatRequest &request,
@@ -355,7 +300,8 @@ void TestChatCall::simulatorFaultsEndTheCallWithTheRightError_data()
         << QStringList{QStringLiteral("Rate limit reached"), QStringLiteral("[rate_limit_exceeded]")} << 0;
     QTest::newRow("error-after-200, not streamed: a 500")
         << QStringLiteral("error-after-200:4") << false << ErrorCode::Http << 500
-        << QStringLiteral("HTTP 500") << QStringList{QStringLiteral("(simulated fault)")} << 0;
+        << QStringLiteral("HTTP 500") << QStringList{QStringLiteral("(simulated fault error-after-200:4)")}
+        << 0;
     QTest::newRow("reset-mid-stream, not streamed: nothing arrives")
         << QStringLiteral("reset-mid-stream") << false << ErrorCode::Network << 0 << QString()
         << QStringList() << 0;
@@ -419,12 +365,8 @@ void TestChatCall::malformedEventIsReportedAtItsStreamByteOffset()
 
 void TestChatCall::nothingListeningIsANetworkErrorNamingTheUrl()
 {
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        port = probe.serverPort();
-    } // closed again: nothing listens there now
+    const quint16 port = closedLocalPort();
+    QVERIFY(port != 0);
     const QUrl base(QStringLiteral("http://127.0.0.1:%1/v1").arg(port));
     const Run result = run(endpointAt(base), chatRequest(QLatin1String(kModel), QStringLiteral("anyone?")));
     QVERIFY(result.finished);
@@ -443,43 +385,29 @@ void TestChatCall::nothingListeningIsANetworkErrorNamingTheUrl()
 
 void TestChatCall::cancelAfterFirstEventsFinishesOnceAndStopsEvents()
 {
-    // Slow enough that the answer is far from done when the test cancels it.
-    SimulatorOptions options;
-    options.tokensPerSecond = 50;
-    options.firstTokenDelayMs = 20;
-    SimulatorServer slow(options);
-    QVERIFY(slow.listen().has_value());
-
+    const auto slow = startSimulator(kSlowTokensPerSecond, 20);
+    QVERIFY(slow);
     const ChatRequest request = chatRequest(QLatin1String(kModel), QStringLiteral("Take your time"));
-    ChatCall call(m_network, endpointAt(slow.baseUrl()), request);
-    int eventBatches = 0;
-    int finishedCount = 0;
-    QString text;
-    ChatOutcome outcome;
-    connect(&call, &ChatCall::eventsReceived, this, [&](const QList<StreamEvent> &events) {
-        ++eventBatches;
-        text += textOf(events);
-    });
-    connect(&call, &ChatCall::finished, this, [&](const ChatOutcome &finished) {
-        ++finishedCount;
-        outcome = finished;
-    });
+    ChatCall call(m_network, endpointAt(slow->baseUrl()), request);
+    Run result;
+    recordCall(call, result, this);
     call.start();
-    QTRY_VERIFY_WITH_TIMEOUT(!text.isEmpty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!textOf(result.events).isEmpty(), 5000);
 
     call.cancel();
-    const int batchesAtCancel = eventBatches;
-    QTRY_COMPARE_WITH_TIMEOUT(finishedCount, 1, 2000);
+    const int batchesAtCancel = result.eventBatches;
+    QTRY_COMPARE_WITH_TIMEOUT(result.finishedCount, 1, 2000);
     call.cancel(); // a second cancel is a no-op
     // At 50 tokens/s, ~15 more tokens would arrive in 300 ms had the call kept reading.
     QTest::qWait(300);
-    QCOMPARE(finishedCount, 1);
-    QCOMPARE(eventBatches, batchesAtCancel);
+    QCOMPARE(result.finishedCount, 1);
+    QCOMPARE(result.eventBatches, batchesAtCancel);
     QVERIFY(call.isFinished());
+    const ChatOutcome &outcome = result.outcome;
     QVERIFY(!outcome.completed);
     QVERIFY(outcome.error.has_value());
     QCOMPARE(errorCodeName(outcome.error->code), errorCodeName(ErrorCode::Cancelled));
-    QCOMPARE(outcome.text, text);
+    QCOMPARE(outcome.text, textOf(result.events));
     const QString full = expectedAnswer(request).text();
     QVERIFY(full.startsWith(outcome.text));
     QVERIFY(outcome.text.size() < full.size());
@@ -487,41 +415,28 @@ void TestChatCall::cancelAfterFirstEventsFinishesOnceAndStopsEvents()
 
 void TestChatCall::cancelFromInsideEventsReceivedFinishesOnce()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 50;
-    options.firstTokenDelayMs = 20;
-    SimulatorServer slow(options);
-    QVERIFY(slow.listen().has_value());
-
+    const auto slow = startSimulator(kSlowTokensPerSecond, 20);
+    QVERIFY(slow);
     const ChatRequest request = chatRequest(QLatin1String(kModel), QStringLiteral("Stop me from a slot"));
-    ChatCall call(m_network, endpointAt(slow.baseUrl()), request);
-    int batchesAfterCancel = 0;
-    int finishedCount = 0;
-    bool cancelled = false;
-    ChatOutcome outcome;
+    ChatCall call(m_network, endpointAt(slow->baseUrl()), request);
+    Run result;
+    recordCall(call, result, this); // connected first, so it has counted a batch before the slot below runs
+    int batchesAtCancel = -1;
     connect(&call, &ChatCall::eventsReceived, this, [&](const QList<StreamEvent> &events) {
-        if (cancelled) {
-            ++batchesAfterCancel;
-            return;
-        }
-        if (!textOf(events).isEmpty()) {
-            cancelled = true;
+        if (batchesAtCancel < 0 && !textOf(events).isEmpty()) {
+            batchesAtCancel = result.eventBatches;
             call.cancel(); // re-entrant: from inside the call's own signal
         }
     });
-    connect(&call, &ChatCall::finished, this, [&](const ChatOutcome &finished) {
-        ++finishedCount;
-        outcome = finished;
-    });
     call.start();
-    QTRY_COMPARE_WITH_TIMEOUT(finishedCount, 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(result.finishedCount, 1, 5000);
     QTest::qWait(200);
-    QCOMPARE(finishedCount, 1);
-    QCOMPARE(batchesAfterCancel, 0);
-    QVERIFY(outcome.error.has_value());
-    QCOMPARE(errorCodeName(outcome.error->code), errorCodeName(ErrorCode::Cancelled));
-    QVERIFY(!outcome.text.isEmpty());
-    QVERIFY(expectedAnswer(request).text().startsWith(outcome.text));
+    QCOMPARE(result.finishedCount, 1);
+    QCOMPARE(result.eventBatches, batchesAtCancel); // not one batch after the cancel
+    QVERIFY(result.outcome.error.has_value());
+    QCOMPARE(errorCodeName(result.outcome.error->code), errorCodeName(ErrorCode::Cancelled));
+    QVERIFY(!result.outcome.text.isEmpty());
+    QVERIFY(expectedAnswer(request).text().startsWith(result.outcome.text));
 }
 
 void TestChatCall::cancelBeforeStartFinishesOnce()
@@ -540,15 +455,11 @@ void TestChatCall::cancelBeforeStartFinishesOnce()
 
 void TestChatCall::deletingACallMidStreamEmitsNothingMore()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 50;
-    options.firstTokenDelayMs = 20;
-    SimulatorServer slow(options);
-    QVERIFY(slow.listen().has_value());
-
+    const auto slow = startSimulator(kSlowTokensPerSecond, 20);
+    QVERIFY(slow);
     int batches = 0;
     int finishedCount = 0;
-    auto call = std::make_unique<ChatCall>(m_network, endpointAt(slow.baseUrl()),
+    auto call = std::make_unique<ChatCall>(m_network, endpointAt(slow->baseUrl()),
                                            chatRequest(QLatin1String(kModel), QStringLiteral("abandon me")));
     // A receiver that outlives the call. ~ChatCall aborts its reply; were the reply still
     // connected then, its finished() would run the call's slot mid-destruction and emit here.
@@ -612,9 +523,7 @@ void TestChatCall::bodySplitAtAwkwardPointsAssemblesExactly_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("finishReason");
 
-    const QList<QPair<const char *, BodyFraming>> framings{{"content-length", BodyFraming::ContentLength},
-                                                           {"close-delimited", BodyFraming::CloseDelimited},
-                                                           {"chunked", BodyFraming::Chunked}};
+    const auto framings = allFramings();
 
     // A multi-byte character cut after each of its bytes, in every framing (with chunked, the
     // HTTP chunk boundary itself falls inside the character).
@@ -677,14 +586,11 @@ void TestChatCall::bodySplitAtAwkwardPointsAssemblesExactly_data()
     // Every byte its own write (and with chunked, its own HTTP chunk).
     const QString mixed = QStringLiteral("é€😀 ok");
     const QByteArray small = sseBody({mixed}, QStringLiteral("stop"), true);
-    QList<qsizetype> everyByte;
-    for (qsizetype i = 1; i < small.size(); ++i)
-        everyByte.append(i);
     QTest::newRow("every byte its own write, content-length")
-        << BodyFraming::ContentLength << true << splitAt(small, everyByte) << 0 << mixed
+        << BodyFraming::ContentLength << true << fixedSizeChunks(small, 1) << 0 << mixed
         << QStringLiteral("stop");
     QTest::newRow("every byte its own chunk")
-        << BodyFraming::Chunked << true << splitAt(small, everyByte) << 0 << mixed << QStringLiteral("stop");
+        << BodyFraming::Chunked << true << fixedSizeChunks(small, 1) << 0 << mixed << QStringLiteral("stop");
 
     // A non-streamed JSON answer cut inside a character.
     const QString whole = QStringLiteral("whole a😀b answer");
@@ -738,9 +644,7 @@ void TestChatCall::howTheBodyEndsDecidesTheOutcome_data()
     const QByteArray sse = "text/event-stream";
     const QString truncated = QStringLiteral("stream ended before completion");
     const QStringList isTruncated{errorCodeName(ErrorCode::Truncated)};
-    const QList<QPair<const char *, BodyFraming>> framings{{"content-length", BodyFraming::ContentLength},
-                                                           {"close-delimited", BodyFraming::CloseDelimited},
-                                                           {"chunked", BodyFraming::Chunked}};
+    const auto framings = allFramings();
     const QStringList hello{QStringLiteral("Hello"), QStringLiteral(" world")};
 
     for (const auto &[name, framing] : framings) {
@@ -907,11 +811,9 @@ void TestChatCall::httpErrorStatusCarriesTheProviderMessage()
 
 void TestChatCall::stallAfterHeadersTimesOut()
 {
-    ScriptedResponse script;
-    script.writes = responseWrites(200, "text/event-stream", {}, BodyFraming::Chunked).mid(0, 1); // head only
-    script.end = ScriptedResponse::End::Stall;
-    const Run result = runScripted(script, chatRequest(QStringLiteral("scripted"), QStringLiteral("stall")),
-                                   /*idleTimeoutMs=*/300);
+    const Run result =
+        runScripted(headThenStall(), chatRequest(QStringLiteral("scripted"), QStringLiteral("stall")),
+                    /*idleTimeoutMs=*/300);
     QVERIFY2(result.finished, "the call did not end on its own");
     QVERIFY2(result.wallMs >= 250 && result.wallMs < 2000, qPrintable(QString::number(result.wallMs)));
     const ChatOutcome &outcome = result.outcome;
@@ -964,19 +866,13 @@ void TestChatCall::nonHttpErrorsCarryNoHttpStatus()
 
     Run result;
     if (how == QLatin1String("refused")) {
-        quint16 port = 0;
-        {
-            QTcpServer probe;
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            port = probe.serverPort();
-        }
+        const quint16 port = closedLocalPort();
+        QVERIFY(port != 0);
         result = run(endpointAt(QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port))),
                      chatRequest(QLatin1String(kModel), QStringLiteral("status?")));
     } else if (how == QLatin1String("stall")) {
-        ScriptedResponse script;
-        script.writes = responseWrites(200, "text/event-stream", {}, BodyFraming::Chunked).mid(0, 1);
-        script.end = ScriptedResponse::End::Stall;
-        result = runScripted(script, chatRequest(QStringLiteral("scripted"), QStringLiteral("status?")), 300);
+        result = runScripted(headThenStall(),
+                             chatRequest(QStringLiteral("scripted"), QStringLiteral("status?")), 300);
     } else {
         result = run(simulator(),
                      chatRequest(QLatin1String(kModel) + QLatin1Char('+') + how, QStringLiteral("status?")));

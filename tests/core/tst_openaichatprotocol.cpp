@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <algorithm>
-
 #include <QByteArrayList>
-#include <QRandomGenerator>
 #include <QStringList>
 #include <QTest>
 #include <QVariant>
 
 #include <nlohmann/json.hpp>
 
+#include "Chunkings.h"
+#include "DecoderRuns.h"
+#include "StreamEventLines.h"
+#include "VisibleText.h"
 #include "providers/ChatTypes.h"
 #include "providers/OpenAiChatProtocol.h"
 #include "providers/ProviderProtocol.h"
@@ -24,12 +25,16 @@ using Lathe::Providers::StreamEvent;
 using Lathe::Providers::TokenUsage;
 using Lathe::Providers::ToolCallDelta;
 using Lathe::Providers::WireProtocol;
+using Lathe::TestSupport::chunkingMismatch;
+using Lathe::TestSupport::decodeChunks;
+using Lathe::TestSupport::DecodedResponse;
+using Lathe::TestSupport::visibleText;
+using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
+using namespace Lathe::TestSupport::EventLines;
 
 namespace
 {
-
-constexpr quint32 kRandomSeed = 20240611;
 
 const ProviderProtocol &protocol()
 {
@@ -72,138 +77,6 @@ QByteArrayList headerValues(const OutgoingRequest &request, QByteArrayView name)
             values.append(value);
     }
     return values;
-}
-
-// Makes control and non-ASCII characters visible, so a failed comparison shows what differs.
-QString escaped(const QString &text)
-{
-    QString result;
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (u == u'\\')
-            result += QStringLiteral("\\\\");
-        else if (u == u'\n')
-            result += QStringLiteral("\\n");
-        else if (u == u'\r')
-            result += QStringLiteral("\\r");
-        else if (u < 0x20 || u > 0x7E)
-            result += QStringLiteral("\\u%1").arg(static_cast<uint>(u), 4, 16, QLatin1Char('0'));
-        else
-            result += c;
-    }
-    return result;
-}
-
-// One line per event. Protocol errors show only the part of the message before the parser's
-// own detail (the JSON library's wording is not ours to pin down).
-QString describe(const StreamEvent &event)
-{
-    switch (event.kind) {
-    case Kind::TextDelta:
-        return QStringLiteral("text:") + escaped(event.text);
-    case Kind::ToolCallDelta:
-        return QStringLiteral("tool:") + QString::number(event.toolCall.index) + QLatin1Char('|') +
-               escaped(event.toolCall.id) + QLatin1Char('|') + escaped(event.toolCall.name) +
-               QLatin1Char('|') + escaped(event.toolCall.argumentsFragment);
-    case Kind::Usage:
-        return QStringLiteral("usage:") + QString::number(event.usage.inputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.outputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.cachedInputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.reasoningTokens);
-    case Kind::Finish:
-        return QStringLiteral("finish:") + escaped(event.finishReason);
-    case Kind::Error: {
-        const QString message = event.error.code == ErrorCode::Protocol
-                                    ? event.error.message.section(QLatin1Char(':'), 0, 0)
-                                    : event.error.message;
-        return QStringLiteral("error:") + Lathe::errorCodeName(event.error.code) + QLatin1Char('@') +
-               event.error.where + QLatin1Char('|') + escaped(message);
-    }
-    }
-    return QStringLiteral("unknown event kind");
-}
-
-QString text(const QString &delta)
-{
-    return QStringLiteral("text:") + escaped(delta);
-}
-
-QString finish(const QString &reason)
-{
-    return QStringLiteral("finish:") + reason;
-}
-
-QString usage(qint64 input, qint64 output, qint64 cached, qint64 reasoning)
-{
-    return QStringLiteral("usage:%1/%2/%3/%4").arg(input).arg(output).arg(cached).arg(reasoning);
-}
-
-QString tool(int index, const QString &id, const QString &name, const QString &arguments)
-{
-    return QStringLiteral("tool:") + QString::number(index) + QLatin1Char('|') + id + QLatin1Char('|') +
-           name + QLatin1Char('|') + escaped(arguments);
-}
-
-QString error(const QString &code, const QString &where, const QString &message)
-{
-    return QStringLiteral("error:") + code + QLatin1Char('@') + where + QLatin1Char('|') + message;
-}
-
-// Where an event's data line starts in a transcript: the SSE byte offset an error must name.
-QString streamByteOf(const QByteArray &transcript, const char *anchor)
-{
-    const qsizetype offset = transcript.indexOf(anchor);
-    if (offset < 0 || transcript.indexOf(anchor, offset + 1) >= 0)
-        qFatal("anchor \"%s\" must occur exactly once in the transcript", anchor);
-    return QStringLiteral("stream byte %1").arg(offset);
-}
-
-struct Decoded
-{
-    QStringList events;
-    bool complete = false;
-};
-
-Decoded decode(const ChatRequest &request, const QByteArrayList &chunks)
-{
-    const auto decoder = protocol().createDecoder(request);
-    QList<StreamEvent> out;
-    for (const QByteArray &chunk : chunks)
-        decoder->feed(chunk, out);
-    decoder->finish(out);
-    Decoded decoded;
-    for (const StreamEvent &event : out)
-        decoded.events.append(describe(event));
-    decoded.complete = decoder->isComplete();
-    return decoded;
-}
-
-struct Chunking
-{
-    QString name;
-    QByteArrayList chunks;
-};
-
-QList<Chunking> chunkingsOf(const QByteArray &input)
-{
-    QList<Chunking> result;
-    result.append({QStringLiteral("whole"), {input}});
-    QByteArrayList bytes;
-    for (qsizetype i = 0; i < input.size(); ++i)
-        bytes.append(input.mid(i, 1));
-    result.append({QStringLiteral("one byte at a time"), bytes});
-    QRandomGenerator random(kRandomSeed);
-    for (int round = 0; round < 10; ++round) {
-        QByteArrayList chunks;
-        qsizetype pos = 0;
-        while (pos < input.size()) {
-            const qsizetype size = std::min<qsizetype>(random.bounded(1, 64), input.size() - pos);
-            chunks.append(input.mid(pos, size));
-            pos += size;
-        }
-        result.append({QStringLiteral("random chunking %1").arg(round), chunks});
-    }
-    return result;
 }
 
 // Recorded from api.openai.com (ids shortened): role chunk, content, finish, usage, [DONE].
@@ -540,8 +413,8 @@ data: {"error":{"message":"boom","type":"server_error","code":"x"}}
         QTest::newRow("error object after content")
             << transcript
             << QStringList{text(QStringLiteral("Partial")),
-                           error(QStringLiteral("provider"), streamByteOf(transcript, "data: {\"error\""),
-                                 QStringLiteral("boom [x]"))}
+                           providerError(streamByteOf(transcript, "data: {\"error\""),
+                                         QStringLiteral("boom [x]"))}
             << false;
     }
     {
@@ -551,8 +424,8 @@ data: {"error":{"message":"boom","type":"server_error","code":"x"}}
 )");
         QTest::newRow("error object with null code names its type")
             << transcript
-            << QStringList{error(QStringLiteral("provider"), QStringLiteral("stream byte 0"),
-                                 QStringLiteral("The server is overloaded [server_error]"))}
+            << QStringList{providerError(QStringLiteral("stream byte 0"),
+                                         QStringLiteral("The server is overloaded [server_error]"))}
             << false;
     }
     {
@@ -565,16 +438,16 @@ data: {"object":"error","message":"boom: context length exceeded","type":"BadReq
         QTest::newRow("vLLM flat error object")
             << transcript
             << QStringList{text(QStringLiteral("A")),
-                           error(QStringLiteral("provider"), streamByteOf(transcript, "data: {\"object\""),
-                                 QStringLiteral("boom: context length exceeded [BadRequestError]"))}
+                           providerError(streamByteOf(transcript, "data: {\"object\""),
+                                         QStringLiteral("boom: context length exceeded [BadRequestError]"))}
             << false;
     }
     {
         const QByteArray transcript = QByteArrayLiteral("data: {\"error\":\"upstream timed out\"}\n\n");
         QTest::newRow("error as a plain string")
             << transcript
-            << QStringList{error(QStringLiteral("provider"), QStringLiteral("stream byte 0"),
-                                 QStringLiteral("upstream timed out"))}
+            << QStringList{providerError(QStringLiteral("stream byte 0"),
+                                         QStringLiteral("upstream timed out"))}
             << false;
     }
     {
@@ -594,8 +467,7 @@ data: [DONE]
         QTest::newRow("malformed JSON is an error and later chunks still decode")
             << transcript
             << QStringList{text(QStringLiteral("A")),
-                           error(
-                               QStringLiteral("protocol"),
+                           protocolError(
                                streamByteOf(transcript,
                                             "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"B\""),
                                QStringLiteral("malformed JSON in stream event")),
@@ -613,8 +485,7 @@ data: {"choices":[{"index":0,"delta":{"content":"C"}}]}
         QTest::newRow("two JSON lines in one event are malformed")
             << transcript
             << QStringList{text(QStringLiteral("A")),
-                           error(
-                               QStringLiteral("protocol"),
+                           protocolError(
                                streamByteOf(transcript,
                                             "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"B\""),
                                QStringLiteral("malformed JSON in stream event"))}
@@ -667,17 +538,18 @@ void OpenAiChatProtocolTest::decodesStreamTranscript()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    const Decoded whole = decode(sampleRequest(true), {transcript});
+    const DecodedResponse whole = decodeChunks(protocol(), sampleRequest(true), {transcript});
     QCOMPARE(whole.events, events);
     QCOMPARE(whole.complete, complete);
 
-    for (const Chunking &chunking : chunkingsOf(transcript)) {
-        const Decoded split = decode(sampleRequest(true), chunking.chunks);
-        QVERIFY2(split.events == whole.events && split.complete == whole.complete,
-                 qPrintable(chunking.name + QStringLiteral(" gave:\n") +
-                            split.events.join(QLatin1Char('\n')) + QStringLiteral("\ncomplete: ") +
-                            (split.complete ? QStringLiteral("yes") : QStringLiteral("no"))));
-    }
+    // Random chunks of up to 63 bytes cut most events in several places.
+    const QString mismatch =
+        chunkingMismatch(transcript,
+                         [](const QByteArrayList &chunks) {
+                             return decodeChunks(protocol(), sampleRequest(true), chunks).toString();
+                         },
+                         {.maxRandomChunk = 63});
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
 void OpenAiChatProtocolTest::malformedStreamEventErrorNamesItsMessage()
@@ -737,31 +609,25 @@ void OpenAiChatProtocolTest::decodesWholeResponseOnlyAtFinish_data()
     QTest::newRow("error object is a provider error")
         << QByteArrayLiteral(
                R"({"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}})")
-        << QStringList{error(QStringLiteral("provider"), QString(),
-                             QStringLiteral("Rate limit reached [rate_limit_exceeded]"))}
+        << QStringList{providerError(QString(), QStringLiteral("Rate limit reached [rate_limit_exceeded]"))}
         << false;
-    QTest::newRow("missing choices is a protocol error")
-        << QByteArrayLiteral(R"({"id":"chatcmpl-B9","object":"chat.completion","model":"m"})")
-        << QStringList{error(QStringLiteral("protocol"), QStringLiteral("choices"),
-                             QStringLiteral("response has no choices"))}
-        << false;
-    QTest::newRow("empty choices is a protocol error")
-        << QByteArrayLiteral(R"({"choices":[]})")
-        << QStringList{error(QStringLiteral("protocol"), QStringLiteral("choices"),
-                             QStringLiteral("response has no choices"))}
-        << false;
+
+    // A body the decoder rejects gives one protocol error naming where, and is never complete.
+    const auto rejectedRow = [](const char *name, const QByteArray &body, const QString &where,
+                                const QString &message) {
+        QTest::newRow(name) << body << QStringList{protocolError(where, message)} << false;
+    };
+    rejectedRow("missing choices is a protocol error",
+                QByteArrayLiteral(R"({"id":"chatcmpl-B9","object":"chat.completion","model":"m"})"),
+                QStringLiteral("choices"), QStringLiteral("response has no choices"));
+    rejectedRow("empty choices is a protocol error", QByteArrayLiteral(R"({"choices":[]})"),
+                QStringLiteral("choices"), QStringLiteral("response has no choices"));
     // "response byte N" is the zero-based offset of the byte the JSON parser stopped at, as
     // "stream byte N" is for streams.
-    QTest::newRow("malformed body names the byte the parser stopped at")
-        << QByteArrayLiteral(R"({"choices": [})")
-        << QStringList{error(QStringLiteral("protocol"), QStringLiteral("response byte 13"),
-                             QStringLiteral("malformed JSON response"))}
-        << false;
-    QTest::newRow("truncated body names the end of the body")
-        << QByteArrayLiteral(R"({"choices":[)")
-        << QStringList{error(QStringLiteral("protocol"), QStringLiteral("response byte 12"),
-                             QStringLiteral("malformed JSON response"))}
-        << false;
+    rejectedRow("malformed body names the byte the parser stopped at", QByteArrayLiteral(R"({"choices": [})"),
+                QStringLiteral("response byte 13"), QStringLiteral("malformed JSON response"));
+    rejectedRow("truncated body names the end of the body", QByteArrayLiteral(R"({"choices":[)"),
+                QStringLiteral("response byte 12"), QStringLiteral("malformed JSON response"));
 }
 
 void OpenAiChatProtocolTest::decodesWholeResponseOnlyAtFinish()
@@ -770,21 +636,8 @@ void OpenAiChatProtocolTest::decodesWholeResponseOnlyAtFinish()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    for (const qsizetype piece : {body.size(), qsizetype(1), qsizetype(7)}) {
-        const auto decoder = protocol().createDecoder(sampleRequest(false));
-        QList<StreamEvent> out;
-        for (qsizetype pos = 0; pos < body.size(); pos += piece)
-            decoder->feed(body.mid(pos, piece), out);
-        QVERIFY2(out.isEmpty(), "a whole body must be decoded only at finish()");
-        QVERIFY(!decoder->isComplete());
-
-        decoder->finish(out);
-        QStringList described;
-        for (const StreamEvent &event : out)
-            described.append(describe(event));
-        QCOMPARE(described, events);
-        QCOMPARE(decoder->isComplete(), complete);
-    }
+    const QString mismatch = wholeBodyMismatch(protocol(), sampleRequest(false), body, {events, complete});
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
 void OpenAiChatProtocolTest::errorFromHttpResponseUsesProviderMessage_data()
@@ -855,7 +708,7 @@ void OpenAiChatProtocolTest::errorFromHttpResponseDoesNotCutInsideACharacter()
     // 299 ASCII bytes, then a two-byte character straddling the 300-byte cut.
     const QByteArray page = QByteArray(299, 'a') + "\xC3\xA9" + QByteArray(50, 'b');
     const QString message = Lathe::Providers::errorFromHttpResponse(502, page, QString()).message;
-    QVERIFY2(!message.contains(QChar(0xFFFD)), qPrintable(escaped(message.right(8))));
+    QVERIFY2(!message.contains(QChar(0xFFFD)), qPrintable(visibleText(message.right(8))));
     QVERIFY(message.endsWith(QStringLiteral("\u2026")));
 }
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The provider simulator: its tokenizer, its deterministic answers, its fault names, and the
-// HTTP/1.1 + SSE server itself, driven over loopback by QNetworkAccessManager and by a raw
-// QTcpSocket whose chunked bodies this file decodes on its own.
+// HTTP/1.1 + SSE server itself, driven over loopback by QNetworkAccessManager and by the raw
+// HTTP client of lathe_testsupport, which decodes chunked bodies strictly.
 #include <memory>
 #include <optional>
 
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,6 +20,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include "RawHttpClient.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorFault.h"
 #include "mock/SimulatorServer.h"
@@ -31,6 +31,10 @@ using Lathe::Mock::SimulatorFault;
 using Lathe::Mock::SimulatorOptions;
 using Lathe::Mock::SimulatorServer;
 using Lathe::Providers::ChatMessage;
+using Lathe::TestSupport::parseRawHttpResponse;
+using Lathe::TestSupport::rawHttpExchange;
+using Lathe::TestSupport::RawHttpResponse;
+using Lathe::TestSupport::waitUntilClosed;
 
 Q_DECLARE_METATYPE(Lathe::Mock::SimulatorFault::Kind)
 
@@ -88,126 +92,21 @@ qsizetype codePoints(const QString &text)
     return text.toUcs4().size();
 }
 
-// ---- a raw HTTP/1.1 client ----------------------------------------------------------------
-
-struct RawResponse
+// No pacing: every answer arrives at once, which keeps the HTTP tests fast.
+SimulatorOptions unpacedOptions()
 {
-    QByteArray raw;
-    int status = 0;
-    QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body; // de-chunked
-    bool chunked = false;
-    bool terminatorSeen = false; // the data ended exactly with the last chunk `0\r\n\r\n`
-    QString framingError;
-
-    std::optional<QByteArray> header(QByteArrayView name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return std::nullopt;
-    }
-};
-
-// Strict: every chunk-size line, every CRLF after the data and the terminator are checked.
-void dechunk(const QByteArray &data, RawResponse &response)
-{
-    qsizetype pos = 0;
-    while (true) {
-        const qsizetype lineEnd = data.indexOf("\r\n", pos);
-        if (lineEnd < 0) {
-            response.framingError = QStringLiteral("unterminated chunk-size line at %1").arg(pos);
-            return;
-        }
-        bool ok = false;
-        const qsizetype size = data.mid(pos, lineEnd - pos).toLongLong(&ok, 16);
-        if (!ok || size < 0) {
-            response.framingError = QStringLiteral("bad chunk size at %1").arg(pos);
-            return;
-        }
-        pos = lineEnd + 2;
-        if (size == 0) {
-            if (data.sliced(pos) == "\r\n")
-                response.terminatorSeen = true;
-            else
-                response.framingError = QStringLiteral("the last chunk is not followed by exactly CRLF");
-            return;
-        }
-        if (data.size() < pos + size + 2 || data.mid(pos + size, 2) != "\r\n") {
-            response.framingError =
-                QStringLiteral("chunk at %1 is cut short or not followed by CRLF").arg(pos);
-            return;
-        }
-        response.body += data.mid(pos, size);
-        pos += size + 2;
-    }
+    SimulatorOptions options;
+    options.tokensPerSecond = 0;
+    options.firstTokenDelayMs = 0;
+    return options;
 }
 
-RawResponse parseResponse(const QByteArray &raw)
-{
-    RawResponse response;
-    response.raw = raw;
-    const qsizetype headEnd = raw.indexOf("\r\n\r\n");
-    if (headEnd < 0)
-        return response;
-    const QList<QByteArray> lines = raw.first(headEnd).split('\n');
-    const QList<QByteArray> statusLine = lines.front().trimmed().split(' ');
-    if (statusLine.size() >= 2 && statusLine[0] == "HTTP/1.1")
-        response.status = statusLine[1].toInt();
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0)
-            response.headers.append({lines[i].first(colon).trimmed(), lines[i].sliced(colon + 1).trimmed()});
-    }
-    const QByteArray data = raw.sliced(headEnd + 4);
-    if (response.header("Transfer-Encoding").value_or(QByteArray()).toLower() == "chunked") {
-        response.chunked = true;
-        dechunk(data, response);
-    } else {
-        response.body = data;
-    }
-    return response;
-}
+// ---- raw HTTP ---------------------------------------------------------------------------------
 
-QByteArray rawPost(const QByteArray &body, const QByteArray &extraHeaders = {})
+// A chat completions request written by hand, for the raw client.
+QByteArray chatPost(const QByteArray &body, const QByteArray &extraHeaders = {})
 {
-    return "POST /v1/chat/completions HTTP/1.1\r\n"
-           "Host: 127.0.0.1\r\n"
-           "Content-Type: application/json\r\n"
-           "Content-Length: " +
-           QByteArray::number(body.size()) + "\r\n" + extraHeaders + "\r\n" + body;
-}
-
-// Runs the event loop until the socket is closed or the timeout passes. A real event loop, not
-// QTRY's poll-and-sleep, so that timers and the server keep their own pace meanwhile.
-bool waitUntilClosed(QTcpSocket &socket, int timeoutMs)
-{
-    if (socket.state() == QAbstractSocket::UnconnectedState)
-        return true;
-    QEventLoop loop;
-    QObject::connect(&socket, &QTcpSocket::stateChanged, &loop, [&](QAbstractSocket::SocketState state) {
-        if (state == QAbstractSocket::UnconnectedState)
-            loop.quit();
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    loop.exec();
-    return socket.state() == QAbstractSocket::UnconnectedState;
-}
-
-// Writes the request, reads until the server closes the connection.
-RawResponse rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 5000)
-{
-    QTcpSocket socket;
-    QByteArray received;
-    QObject context;
-    QObject::connect(&socket, &QTcpSocket::connected, &context, [&] { socket.write(request); });
-    QObject::connect(&socket, &QTcpSocket::readyRead, &context, [&] { received += socket.readAll(); });
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!waitUntilClosed(socket, timeoutMs))
-        socket.abort(); // the caller sees what arrived, and its checks fail
-    received += socket.readAll();
-    return parseResponse(received);
+    return Lathe::TestSupport::rawPost("/v1/chat/completions", body, extraHeaders);
 }
 
 // The payloads of a data-only SSE body: each event must be exactly one `data: ` line followed
@@ -242,6 +141,28 @@ std::optional<QList<QByteArray>> ssePayloads(const QByteArray &body, QString *wh
 QJsonObject jsonObject(const QByteArray &bytes)
 {
     return QJsonDocument::fromJson(bytes).object();
+}
+
+// choices[0] of a chat.completion or a chat.completion.chunk.
+QJsonObject firstChoice(const QJsonObject &completion)
+{
+    return completion.value(QStringLiteral("choices")).toArray().at(0).toObject();
+}
+
+// choices[0].delta of a chat.completion.chunk's JSON.
+QJsonObject firstDelta(const QByteArray &chunk)
+{
+    return firstChoice(jsonObject(chunk)).value(QStringLiteral("delta")).toObject();
+}
+
+// choices[0].message.content of a non-streamed chat.completion's JSON.
+QString answerContent(const QByteArray &completion)
+{
+    return firstChoice(jsonObject(completion))
+        .value(QStringLiteral("message"))
+        .toObject()
+        .value(QStringLiteral("content"))
+        .toString();
 }
 
 } // namespace
@@ -316,11 +237,7 @@ private:
 
 void TestSimulator::initTestCase()
 {
-    // No pacing: every answer arrives at once, which keeps the HTTP tests fast.
-    SimulatorOptions options;
-    options.tokensPerSecond = 0;
-    options.firstTokenDelayMs = 0;
-    m_server = std::make_unique<SimulatorServer>(options);
+    m_server = std::make_unique<SimulatorServer>(unpacedOptions());
     const auto port = m_server->listen();
     QVERIFY2(port.has_value(), qPrintable(port ? QString() : port.error().toString()));
     QVERIFY(*port != 0);
@@ -682,8 +599,9 @@ void TestSimulator::faultParse_data()
         << QStringLiteral("http-200") << false << Kind::None << 0 << 0 << status;
     QTest::newRow("http-600") << QStringLiteral("http-600") << false << Kind::None << 0 << 0 << status;
     QTest::newRow("http-abc") << QStringLiteral("http-abc") << false << Kind::None << 0 << 0 << status;
-    QTest::newRow("http takes no count") << QStringLiteral("http-401:3") << false << Kind::None << 0 << 0
-                                         << QStringList{QStringLiteral("no count")};
+    QTest::newRow("only 429, 503 and 529 take a retry-after")
+        << QStringLiteral("http-401:3") << false << Kind::None << 0 << 0
+        << QStringList{QStringLiteral("only 429, 503 and 529 take a retry-after")};
     const QStringList count{QStringLiteral("whole number")};
     QTest::newRow("negative count") << QStringLiteral("reset-mid-stream:-1") << false << Kind::None << 0 << 0
                                     << count;
@@ -892,7 +810,7 @@ void TestSimulator::nonStreamedAnswerMatchesSimulateAnswer()
     const QJsonObject root = jsonObject(result.body);
     QCOMPARE(root.value(QStringLiteral("object")).toString(), QStringLiteral("chat.completion"));
     QCOMPARE(root.value(QStringLiteral("model")).toString(), QStringLiteral("lathe-sim"));
-    const QJsonObject choice = root.value(QStringLiteral("choices")).toArray().at(0).toObject();
+    const QJsonObject choice = firstChoice(root);
     const QJsonObject message = choice.value(QStringLiteral("message")).toObject();
     QCOMPARE(message.value(QStringLiteral("role")).toString(), QStringLiteral("assistant"));
     QCOMPARE(message.value(QStringLiteral("content")).toString(), expected.text());
@@ -912,18 +830,10 @@ void TestSimulator::contentAsTextPartsIsAccepted()
                             R"({"type":"text","text":"Tell me "},{"type":"text","text":"about caching"}]}]})";
     const HttpResult result = send("POST", QStringLiteral("/v1/chat/completions"), body);
     QCOMPARE(result.status, 200);
-    const QString content = jsonObject(result.body)
-                                .value(QStringLiteral("choices"))
-                                .toArray()
-                                .at(0)
-                                .toObject()
-                                .value(QStringLiteral("message"))
-                                .toObject()
-                                .value(QStringLiteral("content"))
-                                .toString();
-    QCOMPARE(content, Mock::simulateAnswer(QStringLiteral("lathe-sim"),
-                                           userPrompt(QStringLiteral("Tell me about caching")), std::nullopt)
-                          .text());
+    QCOMPARE(answerContent(result.body),
+             Mock::simulateAnswer(QStringLiteral("lathe-sim"),
+                                  userPrompt(QStringLiteral("Tell me about caching")), std::nullopt)
+                 .text());
 }
 
 void TestSimulator::faultHeaderHttp429CarriesRetryAfter()
@@ -982,20 +892,19 @@ void TestSimulator::faultInModelName()
 
 void TestSimulator::serverWideFaultAppliesUnlessTheRequestNamesNone()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 0;
-    options.firstTokenDelayMs = 0;
+    SimulatorOptions options = unpacedOptions();
     options.fault = *SimulatorFault::parse(QStringLiteral("http-503"));
     SimulatorServer server(options);
     QVERIFY(server.listen().has_value());
 
     const QByteArray body =
         chatBody(QStringLiteral("lathe-sim"), userPrompt(QStringLiteral("hi")), std::nullopt, false);
-    const RawResponse faulty = rawExchange(server.port(), rawPost(body));
+    const RawHttpResponse faulty = rawHttpExchange(server.port(), chatPost(body));
     QCOMPARE(faulty.status, 503);
-    const RawResponse clean = rawExchange(server.port(), rawPost(body, "X-Lathe-Fault: none\r\n"));
+    const RawHttpResponse clean = rawHttpExchange(server.port(), chatPost(body, "X-Lathe-Fault: none\r\n"));
     QCOMPARE(clean.status, 200);
-    const RawResponse overridden = rawExchange(server.port(), rawPost(body, "X-Lathe-Fault: http-418\r\n"));
+    const RawHttpResponse overridden =
+        rawHttpExchange(server.port(), chatPost(body, "X-Lathe-Fault: http-418\r\n"));
     QCOMPARE(overridden.status, 418);
 }
 
@@ -1016,16 +925,16 @@ void TestSimulator::streamedResponseHasTheOpenAiEventSequence()
 
     const QList<ChatMessage> messages = userPrompt(QStringLiteral("Stream me a café answer 😀"));
     const std::optional<int> limit = maxTokens > 0 ? std::optional<int>(maxTokens) : std::nullopt;
-    const RawResponse response =
-        rawExchange(m_server->port(),
-                    rawPost(chatBody(QStringLiteral("lathe-sim"), messages, limit, true, includeUsage)));
+    const RawHttpResponse response =
+        rawHttpExchange(m_server->port(),
+                        chatPost(chatBody(QStringLiteral("lathe-sim"), messages, limit, true, includeUsage)));
     const SimulatedAnswer expected = Mock::simulateAnswer(QStringLiteral("lathe-sim"), messages, limit);
 
     QCOMPARE(response.status, 200);
     QVERIFY(response.header("Content-Type").value_or(QByteArray()).startsWith("text/event-stream"));
     QVERIFY(response.chunked);
     QVERIFY2(response.framingError.isEmpty(), qPrintable(response.framingError));
-    QVERIFY(response.terminatorSeen);
+    QVERIFY(response.chunkedTerminatorSeen);
     QVERIFY(response.raw.endsWith("\r\n0\r\n\r\n"));
 
     QString why;
@@ -1039,14 +948,9 @@ void TestSimulator::streamedResponseHasTheOpenAiEventSequence()
     const QString id = first.value(QStringLiteral("id")).toString();
     QVERIFY(!id.isEmpty());
     QCOMPARE(first.value(QStringLiteral("object")).toString(), QStringLiteral("chat.completion.chunk"));
-    const QJsonObject firstDelta = first.value(QStringLiteral("choices"))
-                                       .toArray()
-                                       .at(0)
-                                       .toObject()
-                                       .value(QStringLiteral("delta"))
-                                       .toObject();
-    QCOMPARE(firstDelta.value(QStringLiteral("role")).toString(), QStringLiteral("assistant"));
-    QCOMPARE(firstDelta.value(QStringLiteral("content")).toString(), QString());
+    const QJsonObject roleDelta = firstChoice(first).value(QStringLiteral("delta")).toObject();
+    QCOMPARE(roleDelta.value(QStringLiteral("role")).toString(), QStringLiteral("assistant"));
+    QCOMPARE(roleDelta.value(QStringLiteral("content")).toString(), QString());
 
     QStringList contents;
     QString finishReason;
@@ -1118,11 +1022,11 @@ void TestSimulator::streamedFaultsBreakTheStreamAfterNTokens()
     const QList<ChatMessage> messages = userPrompt(QStringLiteral("Fail for me"));
     const SimulatedAnswer expected =
         Mock::simulateAnswer(QStringLiteral("lathe-sim"), messages, std::nullopt);
-    const RawResponse response = rawExchange(
-        m_server->port(), rawPost(chatBody(QStringLiteral("lathe-sim"), messages, std::nullopt, true),
-                                  "X-Lathe-Fault: " + fault.toUtf8() + "\r\n"));
+    const RawHttpResponse response = rawHttpExchange(
+        m_server->port(), chatPost(chatBody(QStringLiteral("lathe-sim"), messages, std::nullopt, true),
+                                   "X-Lathe-Fault: " + fault.toUtf8() + "\r\n"));
     QCOMPARE(response.status, 200);
-    QCOMPARE(response.terminatorSeen, cleanEnding);
+    QCOMPARE(response.chunkedTerminatorSeen, cleanEnding);
     QCOMPARE(response.body.endsWith("data: [DONE]\n\n"), cleanEnding);
 
     // Walk the events leniently: the fault event itself need not be valid JSON.
@@ -1138,13 +1042,7 @@ void TestSimulator::streamedFaultsBreakTheStreamAfterNTokens()
             faultAt = contents.size();
             continue;
         }
-        const QJsonObject delta = jsonObject(payload)
-                                      .value(QStringLiteral("choices"))
-                                      .toArray()
-                                      .at(0)
-                                      .toObject()
-                                      .value(QStringLiteral("delta"))
-                                      .toObject();
+        const QJsonObject delta = firstDelta(payload);
         if (delta.contains(QStringLiteral("content")) && !delta.contains(QStringLiteral("role")))
             contents.append(delta.value(QStringLiteral("content")).toString());
     }
@@ -1156,7 +1054,7 @@ void TestSimulator::streamedFaultsBreakTheStreamAfterNTokens()
 void TestSimulator::requestSentOneByteAtATimeIsAnswered()
 {
     const QList<ChatMessage> messages = userPrompt(QStringLiteral("slow client"));
-    const QByteArray request = rawPost(chatBody(QStringLiteral("lathe-sim"), messages, 5, false));
+    const QByteArray request = chatPost(chatBody(QStringLiteral("lathe-sim"), messages, 5, false));
 
     QTcpSocket socket;
     QByteArray received;
@@ -1186,18 +1084,11 @@ void TestSimulator::requestSentOneByteAtATimeIsAnswered()
     received += socket.readAll();
 
     QVERIFY2(!answeredEarly, "the server answered before the request was complete");
-    const RawResponse response = parseResponse(received);
+    const RawHttpResponse response = parseRawHttpResponse(received);
     QCOMPARE(response.status, 200);
-    const QString content = jsonObject(response.body)
-                                .value(QStringLiteral("choices"))
-                                .toArray()
-                                .at(0)
-                                .toObject()
-                                .value(QStringLiteral("message"))
-                                .toObject()
-                                .value(QStringLiteral("content"))
-                                .toString();
-    QCOMPARE(content, Mock::simulateAnswer(QStringLiteral("lathe-sim"), messages, 5).text());
+    QVERIFY2(response.framingError.isEmpty(), qPrintable(response.framingError));
+    QCOMPARE(answerContent(response.body),
+             Mock::simulateAnswer(QStringLiteral("lathe-sim"), messages, 5).text());
 }
 
 void TestSimulator::streamIsPacedByTokensPerSecondAndFirstTokenDelay()
@@ -1209,7 +1100,7 @@ void TestSimulator::streamIsPacedByTokensPerSecondAndFirstTokenDelay()
     QVERIFY(server.listen().has_value());
 
     const QList<ChatMessage> messages = userPrompt(QStringLiteral("pace yourself"));
-    const QByteArray request = rawPost(chatBody(QStringLiteral("lathe-sim"), messages, 30, true));
+    const QByteArray request = chatPost(chatBody(QStringLiteral("lathe-sim"), messages, 30, true));
 
     QTcpSocket socket;
     QByteArray received;
@@ -1234,9 +1125,9 @@ void TestSimulator::streamIsPacedByTokensPerSecondAndFirstTokenDelay()
     const qint64 totalMs = clock.elapsed();
     received += socket.readAll();
 
-    const RawResponse response = parseResponse(received);
+    const RawHttpResponse response = parseRawHttpResponse(received);
     QCOMPARE(response.status, 200);
-    QVERIFY(response.terminatorSeen);
+    QVERIFY(response.chunkedTerminatorSeen);
     QVERIFY(response.body.endsWith("data: [DONE]\n\n"));
     QCOMPARE(response.body.count("\"content\":\"") - 1, 30); // minus the role chunk's empty content
     // 100 ms to the first token, then 29 more at 10 ms each: about 390 ms.

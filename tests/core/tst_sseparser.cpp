@@ -1,51 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <algorithm>
 #include <limits>
 #include <optional>
 #include <vector>
 
 #include <QByteArrayList>
-#include <QRandomGenerator>
 #include <QStringList>
 #include <QTest>
 
+#include "Chunkings.h"
+#include "VisibleText.h"
 #include "http/SseParser.h"
 
 using Lathe::ErrorCode;
 using Lathe::Http::SseEvent;
 using Lathe::Http::SseParser;
+using Lathe::TestSupport::chunkingMismatch;
+using Lathe::TestSupport::ChunkingOptions;
+using Lathe::TestSupport::visibleText;
 
 namespace
 {
 
-constexpr quint32 kRandomSeed = 20240611;
-constexpr int kRandomRounds = 25;
-
-// Makes control and non-ASCII characters visible, so a failed comparison shows what differs.
-QString escaped(QStringView text)
-{
-    QString result;
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (u == u'\\')
-            result += QStringLiteral("\\\\");
-        else if (u == u'|')
-            result += QStringLiteral("\\|");
-        else if (u == u'\n')
-            result += QStringLiteral("\\n");
-        else if (u == u'\r')
-            result += QStringLiteral("\\r");
-        else if (u < 0x20 || u > 0x7E)
-            result += QStringLiteral("\\u%1").arg(static_cast<uint>(u), 4, 16, QLatin1Char('0'));
-        else
-            result += c;
-    }
-    return result;
-}
-
 QString describe(QStringView type, QStringView data, QStringView id, qint64 byteOffset)
 {
-    return escaped(type) + QLatin1Char('|') + escaped(data) + QLatin1Char('|') + escaped(id) +
+    return visibleText(type) + QLatin1Char('|') + visibleText(data) + QLatin1Char('|') + visibleText(id) +
            QStringLiteral("|@") + QString::number(byteOffset);
 }
 
@@ -93,7 +71,7 @@ struct Outcome
         }
         text += QStringLiteral("truncated: ") + (truncated ? QStringLiteral("yes") : QStringLiteral("no"));
         text += QStringLiteral("\nretry: ") + (retryMs ? QString::number(*retryMs) : QStringLiteral("none"));
-        text += QStringLiteral("\nlast event id: ") + escaped(lastEventId);
+        text += QStringLiteral("\nlast event id: ") + visibleText(lastEventId);
         text += QStringLiteral("\nbytes consumed: ") + QString::number(bytesConsumed) + QLatin1Char('\n');
         return text;
     }
@@ -121,62 +99,18 @@ Outcome parse(const QByteArrayList &chunks, qsizetype maxEventBytes = SseParser:
     return outcome;
 }
 
-struct Chunking
+// Besides whole, byte at a time and every split: empty chunks around every byte, and random
+// chunkings of 0-8 bytes, which mix empty chunks in everywhere else.
+const ChunkingOptions kSseChunkings{
+    .emptyChunksAroundBytes = true, .randomRounds = 25, .minRandomChunk = 0, .maxRandomChunk = 8};
+
+// Empty when every chunking of `input` gives the same outcome as feeding it whole, else what differs.
+QString outcomeMismatch(const QByteArray &input, qsizetype maxEventBytes = SseParser::kDefaultMaxEventBytes)
 {
-    QString name;
-    QByteArrayList chunks;
-};
-
-// Whole, one byte at a time (also with empty chunks between the bytes), every split into two
-// chunks, and random chunkings (sizes 0-8, fixed seed; the name lists the sizes to reproduce one).
-QList<Chunking> chunkingsOf(const QByteArray &input)
-{
-    QList<Chunking> result;
-    result.append({QStringLiteral("whole"), {input}});
-
-    QByteArrayList bytes;
-    QByteArrayList bytesWithEmpty{QByteArray()};
-    for (qsizetype i = 0; i < input.size(); ++i) {
-        bytes.append(input.mid(i, 1));
-        bytesWithEmpty.append(input.mid(i, 1));
-        bytesWithEmpty.append(QByteArray());
-    }
-    result.append({QStringLiteral("one byte at a time"), bytes});
-    result.append({QStringLiteral("one byte at a time between empty chunks"), bytesWithEmpty});
-
-    for (qsizetype split = 0; split <= input.size(); ++split)
-        result.append({QStringLiteral("two chunks split at byte %1").arg(split),
-                       {input.first(split), input.sliced(split)}});
-
-    QRandomGenerator random(kRandomSeed);
-    for (int round = 0; round < kRandomRounds; ++round) {
-        QByteArrayList chunks;
-        QStringList sizes;
-        qsizetype pos = 0;
-        while (pos < input.size()) {
-            const qsizetype size = std::min<qsizetype>(random.bounded(0, 9), input.size() - pos);
-            chunks.append(input.mid(pos, size));
-            sizes.append(QString::number(size));
-            pos += size;
-        }
-        result.append({QStringLiteral("random chunk sizes %1").arg(sizes.join(QLatin1Char(','))), chunks});
-    }
-    return result;
-}
-
-// Empty when every chunking of `input` gives the same outcome as `reference`, else what differs.
-QString chunkingMismatch(const QByteArray &input, const Outcome &reference,
-                         qsizetype maxEventBytes = SseParser::kDefaultMaxEventBytes)
-{
-    const QString expected = reference.toString();
-    for (const Chunking &chunking : chunkingsOf(input)) {
-        const QString actual = parse(chunking.chunks, maxEventBytes).toString();
-        if (actual != expected) {
-            return QStringLiteral("fed as %1 the parser gave\n%2\nbut fed whole it gave\n%3")
-                .arg(chunking.name, actual, expected);
-        }
-    }
-    return {};
+    return chunkingMismatch(
+        input,
+        [maxEventBytes](const QByteArrayList &chunks) { return parse(chunks, maxEventBytes).toString(); },
+        kSseChunkings);
 }
 
 QByteArray repeated(char c, qsizetype count)
@@ -390,7 +324,7 @@ void SseParserTest::parsesStreamIdenticallyForEveryChunking()
     QCOMPARE(whole.lastEventId, lastEventId);
     QCOMPARE(whole.bytesConsumed, input.size());
 
-    const QString mismatch = chunkingMismatch(input, whole);
+    const QString mismatch = outcomeMismatch(input);
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
@@ -401,24 +335,17 @@ void SseParserTest::decodesInvalidUtf8LikeTheEncodingStandard_data()
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QString>("data");
 
-    QTest::newRow("lone 0xFF") << QByteArrayLiteral("data: a\xFF"
-                                                    "b\n\n")
-                               << QStringLiteral("a\uFFFDb");
-    QTest::newRow("lone continuation byte") << QByteArrayLiteral("data: a\x80"
-                                                                 "b\n\n")
-                                            << QStringLiteral("a\uFFFDb");
-    QTest::newRow("overlong two-byte form: two errors") << QByteArrayLiteral("data: a\xC0\xAF"
-                                                                             "b\n\n")
-                                                        << QStringLiteral("a\uFFFD\uFFFDb");
-    QTest::newRow("encoded surrogate: three errors") << QByteArrayLiteral("data: a\xED\xA0\x80"
-                                                                          "b\n\n")
-                                                     << QStringLiteral("a\uFFFD\uFFFD\uFFFDb");
-    QTest::newRow("truncated three-byte sequence: one error") << QByteArrayLiteral("data: a\xE2\x82"
-                                                                                   "b\n\n")
-                                                              << QStringLiteral("a\uFFFDb");
-    QTest::newRow("truncated four-byte sequence: one error") << QByteArrayLiteral("data: a\xF0\x9F\x98"
-                                                                                  "b\n\n")
-                                                             << QStringLiteral("a\uFFFDb");
+    // The ill-formed bytes stand between an `a` and a `b` in one data line.
+    const auto row = [](const char *name, const QByteArray &illFormed, const QString &replacements) {
+        QTest::newRow(name) << QByteArray("data: a" + illFormed + "b\n\n")
+                            << QString(QLatin1Char('a') + replacements + QLatin1Char('b'));
+    };
+    row("lone 0xFF", "\xFF", QStringLiteral("\uFFFD"));
+    row("lone continuation byte", "\x80", QStringLiteral("\uFFFD"));
+    row("overlong two-byte form: two errors", "\xC0\xAF", QStringLiteral("\uFFFD\uFFFD"));
+    row("encoded surrogate: three errors", "\xED\xA0\x80", QStringLiteral("\uFFFD\uFFFD\uFFFD"));
+    row("truncated three-byte sequence: one error", "\xE2\x82", QStringLiteral("\uFFFD"));
+    row("truncated four-byte sequence: one error", "\xF0\x9F\x98", QStringLiteral("\uFFFD"));
     QTest::newRow("truncated sequence at line end: one error")
         << QByteArrayLiteral("data: a\xE2\x82\n\n") << QStringLiteral("a\uFFFD");
 }
@@ -432,7 +359,7 @@ void SseParserTest::decodesInvalidUtf8LikeTheEncodingStandard()
     QVERIFY2(!whole.error, qPrintable(whole.toString()));
     QCOMPARE(whole.events, QStringList{describe(u"message", data, u"", 0)});
 
-    const QString mismatch = chunkingMismatch(input, whole);
+    const QString mismatch = outcomeMismatch(input);
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
@@ -524,15 +451,16 @@ void SseParserTest::failsWhenEventExceedsSizeLimit()
     QFETCH(QStringList, eventsBefore);
     QFETCH(QString, where);
 
-    for (const Chunking &chunking : chunkingsOf(input)) {
-        const Outcome outcome = parse(chunking.chunks, maxEventBytes);
-        const QString context = chunking.name + QStringLiteral(":\n") + outcome.toString();
-        QVERIFY2(outcome.error.has_value(), qPrintable(context));
-        QCOMPARE(outcome.error->code, ErrorCode::Protocol);
-        QVERIFY2(outcome.error->message.contains(QString::number(maxEventBytes)), qPrintable(context));
-        QVERIFY2(outcome.error->where == where, qPrintable(context));
-        QVERIFY2(outcome.events == eventsBefore, qPrintable(context));
-    }
+    const Outcome whole = parse({input}, maxEventBytes);
+    QVERIFY2(whole.error.has_value(), qPrintable(whole.toString()));
+    QCOMPARE(whole.error->code, ErrorCode::Protocol);
+    QVERIFY2(whole.error->message.contains(QString::number(maxEventBytes)), qPrintable(whole.toString()));
+    QCOMPARE(whole.error->where, where);
+    QCOMPARE(whole.events, eventsBefore);
+
+    // Outcome::toString() holds the events and the error, all checked above for the whole input.
+    const QString mismatch = outcomeMismatch(input, maxEventBytes);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
 void SseParserTest::sizeLimitOutcomeDoesNotDependOnChunking_data()
@@ -556,8 +484,7 @@ void SseParserTest::sizeLimitOutcomeDoesNotDependOnChunking()
     QFETCH(QByteArray, input);
     QFETCH(qint64, maxEventBytes);
 
-    const Outcome whole = parse({input}, maxEventBytes);
-    const QString mismatch = chunkingMismatch(input, whole, maxEventBytes);
+    const QString mismatch = outcomeMismatch(input, maxEventBytes);
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 

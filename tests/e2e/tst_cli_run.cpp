@@ -306,8 +306,9 @@ private Q_SLOTS:
         QFETCH(QString, fault);
         QFETCH(QString, expected);
         MockServerProcess server;
-        const RunResult result = runCli(
-            runArguments(server.baseUrl(), QStringLiteral("lathe-sim+") + fault, QStringLiteral("hi")));
+        const RunResult result =
+            runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+") + fault, QStringLiteral("hi"))
+                   << QStringLiteral("--max-retries") << QStringLiteral("0"));
         QCOMPARE(result.exitCode, 1);
         QVERIFY(result.out.isEmpty());
         const QStringList lines = result.errLines();
@@ -366,10 +367,33 @@ private Q_SLOTS:
         QTest::newRow("no model") << QStringList{QStringLiteral("run"), QStringLiteral("--base-url"), url,
                                                  QStringLiteral("--prompt"), QStringLiteral("x")}
                                   << QStringLiteral("--model is required");
-        QTest::newRow("no base url") << QStringList{QStringLiteral("run"), QStringLiteral("--model"),
-                                                    QStringLiteral("m"), QStringLiteral("--prompt"),
-                                                    QStringLiteral("x")}
-                                     << QStringLiteral("--base-url is required");
+        QTest::newRow("unknown provider") << QStringList{QStringLiteral("run"),  QStringLiteral("--provider"),
+                                                         QStringLiteral("acme"), QStringLiteral("--model"),
+                                                         QStringLiteral("m"),    QStringLiteral("--prompt"),
+                                                         QStringLiteral("x")}
+                                          << QStringLiteral("unknown provider 'acme'; use one of: openai, "
+                                                            "openai-responses, anthropic, gemini, ollama");
+        QTest::newRow("fallback without a model")
+            << QStringList{QStringLiteral("run"),
+                           QStringLiteral("--base-url"),
+                           url,
+                           QStringLiteral("--model"),
+                           QStringLiteral("m"),
+                           QStringLiteral("--prompt"),
+                           QStringLiteral("x"),
+                           QStringLiteral("--fallback"),
+                           QStringLiteral("anthropic")}
+            << QStringLiteral("--fallback 'anthropic' must look like PROVIDER:MODEL[@BASE_URL]");
+        QTest::newRow("negative retries") << QStringList{QStringLiteral("run"),
+                                                         QStringLiteral("--base-url"),
+                                                         url,
+                                                         QStringLiteral("--model"),
+                                                         QStringLiteral("m"),
+                                                         QStringLiteral("--prompt"),
+                                                         QStringLiteral("x"),
+                                                         QStringLiteral("--max-retries"),
+                                                         QStringLiteral("-1")}
+                                          << QStringLiteral("--max-retries must be a whole number");
         QTest::newRow("not a url") << QStringList{QStringLiteral("run"),     QStringLiteral("--base-url"),
                                                   QStringLiteral("ftp://x"), QStringLiteral("--model"),
                                                   QStringLiteral("m"),       QStringLiteral("--prompt"),
@@ -453,6 +477,93 @@ private Q_SLOTS:
             QVERIFY(!result->out.contains(key.toUtf8()));
             QVERIFY(!result->err.contains(key.toUtf8()));
         }
+    }
+
+    void streamsFromEveryProviderProtocol_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<QString>("apiRootPath"); // what the provider's SDK takes after the host
+        QTest::addColumn<QString>("lengthWord");  // the provider's own word for "cut at max tokens"
+        QTest::newRow("openai") << QStringLiteral("openai") << QStringLiteral("/v1")
+                                << QStringLiteral("length");
+        QTest::newRow("openai-responses") << QStringLiteral("openai-responses") << QStringLiteral("/v1")
+                                          << QStringLiteral("max_output_tokens");
+        QTest::newRow("anthropic") << QStringLiteral("anthropic") << QString()
+                                   << QStringLiteral("max_tokens");
+        QTest::newRow("gemini") << QStringLiteral("gemini") << QString() << QStringLiteral("MAX_TOKENS");
+        QTest::newRow("ollama") << QStringLiteral("ollama") << QString() << QStringLiteral("length");
+    }
+
+    void streamsFromEveryProviderProtocol()
+    {
+        QFETCH(QString, provider);
+        QFETCH(QString, apiRootPath);
+        QFETCH(QString, lengthWord);
+        MockServerProcess server;
+        const QString root = server.baseUrl().chopped(3) + apiRootPath; // baseUrl() ends in /v1
+        const QString prompt = QStringLiteral("Same answer over every protocol?");
+        const RunResult full = runCli({QStringLiteral("run"), QStringLiteral("--provider"), provider,
+                                       QStringLiteral("--base-url"), root, QStringLiteral("--model"),
+                                       QStringLiteral("lathe-sim"), QStringLiteral("--prompt"), prompt,
+                                       QStringLiteral("--stats")});
+        QCOMPARE(full.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(full.out), answerFor(QStringLiteral("lathe-sim"), prompt).text());
+        const QJsonObject stats = statsLine(full);
+        QCOMPARE(stats.value(QStringLiteral("attempts")).toInt(), 1);
+        QVERIFY(stats.value(QStringLiteral("itl_p50_ms")).toDouble() >= 0);
+        QVERIFY(stats.value(QStringLiteral("itl_p95_ms")).toDouble() >=
+                stats.value(QStringLiteral("itl_p50_ms")).toDouble());
+
+        const RunResult cut = runCli(
+            {QStringLiteral("run"), QStringLiteral("--provider"), provider, QStringLiteral("--base-url"),
+             root, QStringLiteral("--model"), QStringLiteral("lathe-sim"), QStringLiteral("--prompt"), prompt,
+             QStringLiteral("--max-tokens"), QStringLiteral("20"), QStringLiteral("--stats")});
+        QCOMPARE(cut.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(cut.out), answerFor(QStringLiteral("lathe-sim"), prompt, 20).text());
+        QCOMPARE(statsLine(cut).value(QStringLiteral("finish_reason")).toString(), lengthWord);
+    }
+
+    void retriesAnOverloadAndSaysSo()
+    {
+        MockServerProcess server;
+        const QString prompt = QStringLiteral("try again");
+        const RunResult result =
+            runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+http-503:30*2"), prompt)
+                   << QStringLiteral("--stats"));
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(result.out), answerFor(QStringLiteral("lathe-sim"), prompt).text());
+        const QStringList lines = result.errLines();
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[0].startsWith(QStringLiteral(
+                     "lathe-cli run: attempt 1 at 127.0.0.1/lathe-sim+http-503:30*2 failed: HTTP 503")),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[0].endsWith(QStringLiteral("retrying in 30 ms")), qPrintable(lines[0]));
+        QVERIFY(lines[1].contains(QStringLiteral("attempt 2")));
+        QCOMPARE(statsLine(result).value(QStringLiteral("attempts")).toInt(), 3);
+    }
+
+    void fallsBackAcrossProvidersInOrder()
+    {
+        MockServerProcess server;
+        const QString url = server.baseUrl();
+        const QString root = url.chopped(3);
+        const QString prompt = QStringLiteral("who answers?");
+        const RunResult result =
+            runCli(runArguments(url, QStringLiteral("lathe-sim+http-401"), prompt)
+                   << QStringLiteral("--fallback") << QStringLiteral("anthropic:lathe-sim+http-404@") + root
+                   << QStringLiteral("--fallback") << QStringLiteral("ollama:lathe-sim-large@") + root
+                   << QStringLiteral("--stats"));
+        QCOMPARE(result.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(result.out), answerFor(QStringLiteral("lathe-sim-large"), prompt).text());
+        const QStringList lines = result.errLines();
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[0].contains(QStringLiteral("HTTP 401")) &&
+                     lines[0].endsWith(QStringLiteral("falling back to 127.0.0.1/lathe-sim+http-404")),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[1].contains(QStringLiteral("HTTP 404")) &&
+                     lines[1].endsWith(QStringLiteral("falling back to 127.0.0.1/lathe-sim-large")),
+                 qPrintable(lines[1]));
+        QCOMPARE(statsLine(result).value(QStringLiteral("attempts")).toInt(), 3);
     }
 };
 

@@ -3,7 +3,6 @@
 
 #include <functional>
 
-#include <QEventLoop>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -186,19 +185,6 @@ QList<QByteArray> responseWrites(int status, const QByteArray &contentType,
     return writes;
 }
 
-QList<QByteArray> splitAt(const QByteArray &bytes, const QList<qsizetype> &offsets)
-{
-    QList<QByteArray> pieces;
-    qsizetype start = 0;
-    for (const qsizetype offset : offsets) {
-        Q_ASSERT(offset >= start && offset <= bytes.size());
-        pieces.append(bytes.mid(start, offset - start));
-        start = offset;
-    }
-    pieces.append(bytes.mid(start));
-    return pieces;
-}
-
 QByteArray sseData(const QByteArray &payload)
 {
     return "data: " + payload + "\n\n";
@@ -207,17 +193,25 @@ QByteArray sseData(const QByteArray &payload)
 namespace
 {
 
+// An OpenAI chat.completion or chat.completion.chunk (`object`) with one choice that carries
+// `body` under `key`: "message" in a completion, "delta" in a chunk.
+QByteArray completionJson(const QString &object, const QString &key, const QJsonObject &body,
+                          const QJsonValue &finishReason)
+{
+    const QJsonObject choice{
+        {QStringLiteral("index"), 0}, {key, body}, {QStringLiteral("finish_reason"), finishReason}};
+    const QJsonObject completion{{QStringLiteral("id"), QStringLiteral("chatcmpl-scripted")},
+                                 {QStringLiteral("object"), object},
+                                 {QStringLiteral("created"), 0},
+                                 {QStringLiteral("model"), QStringLiteral("scripted")},
+                                 {QStringLiteral("choices"), QJsonArray{choice}}};
+    return QJsonDocument(completion).toJson(QJsonDocument::Compact);
+}
+
 QByteArray chunkJson(const QJsonObject &delta, const QJsonValue &finishReason)
 {
-    const QJsonObject choice{{QStringLiteral("index"), 0},
-                             {QStringLiteral("delta"), delta},
-                             {QStringLiteral("finish_reason"), finishReason}};
-    const QJsonObject chunk{{QStringLiteral("id"), QStringLiteral("chatcmpl-scripted")},
-                            {QStringLiteral("object"), QStringLiteral("chat.completion.chunk")},
-                            {QStringLiteral("created"), 0},
-                            {QStringLiteral("model"), QStringLiteral("scripted")},
-                            {QStringLiteral("choices"), QJsonArray{choice}}};
-    return QJsonDocument(chunk).toJson(QJsonDocument::Compact);
+    return completionJson(QStringLiteral("chat.completion.chunk"), QStringLiteral("delta"), delta,
+                          finishReason);
 }
 
 } // namespace
@@ -236,127 +230,8 @@ QByteArray openAiCompletion(const QString &content, const QString &finishReason)
 {
     const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
                               {QStringLiteral("content"), content}};
-    const QJsonObject choice{{QStringLiteral("index"), 0},
-                             {QStringLiteral("message"), message},
-                             {QStringLiteral("finish_reason"), finishReason}};
-    const QJsonObject completion{{QStringLiteral("id"), QStringLiteral("chatcmpl-scripted")},
-                                 {QStringLiteral("object"), QStringLiteral("chat.completion")},
-                                 {QStringLiteral("created"), 0},
-                                 {QStringLiteral("model"), QStringLiteral("scripted")},
-                                 {QStringLiteral("choices"), QJsonArray{choice}}};
-    return QJsonDocument(completion).toJson(QJsonDocument::Compact);
-}
-
-std::optional<QByteArray> RawHttpResponse::header(QByteArrayView name) const
-{
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return std::nullopt;
-}
-
-namespace
-{
-
-// Decodes a chunked body strictly; returns an error text when the framing is broken.
-QString dechunk(const QByteArray &data, RawHttpResponse &response)
-{
-    qsizetype pos = 0;
-    while (true) {
-        const qsizetype lineEnd = data.indexOf("\r\n", pos);
-        if (lineEnd < 0)
-            return QStringLiteral("chunk-size line at byte %1 is not terminated").arg(pos);
-        QByteArray sizeText = data.mid(pos, lineEnd - pos);
-        if (const qsizetype semicolon = sizeText.indexOf(';'); semicolon >= 0)
-            sizeText.truncate(semicolon);
-        bool ok = false;
-        const qsizetype size = sizeText.trimmed().toLongLong(&ok, 16);
-        if (!ok || size < 0)
-            return QStringLiteral("bad chunk size at byte %1").arg(pos);
-        pos = lineEnd + 2;
-        if (size == 0) {
-            if (data.mid(pos) != "\r\n")
-                return QStringLiteral("the last chunk is not followed by exactly CRLF");
-            response.chunkedTerminatorSeen = true;
-            return {};
-        }
-        if (data.size() < pos + size + 2)
-            return QStringLiteral("chunk at byte %1 is cut short").arg(pos);
-        response.body += data.mid(pos, size);
-        if (data.mid(pos + size, 2) != "\r\n")
-            return QStringLiteral("chunk data at byte %1 is not followed by CRLF").arg(pos);
-        pos += size + 2;
-    }
-}
-
-} // namespace
-
-RawHttpResponse parseRawHttpResponse(const QByteArray &raw)
-{
-    RawHttpResponse response;
-    response.raw = raw;
-    const qsizetype headEnd = raw.indexOf("\r\n\r\n");
-    if (headEnd < 0)
-        return response;
-    const QList<QByteArray> lines = raw.first(headEnd).split('\n');
-    const QList<QByteArray> statusLine = lines.front().trimmed().split(' ');
-    if (statusLine.size() < 2 || !statusLine[0].startsWith("HTTP/1."))
-        return response;
-    response.status = statusLine[1].toInt();
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0)
-            response.headers.append({lines[i].first(colon).trimmed(), lines[i].sliced(colon + 1).trimmed()});
-    }
-    const QByteArray data = raw.sliced(headEnd + 4);
-    const auto transferEncoding = response.header("Transfer-Encoding");
-    if (transferEncoding && transferEncoding->toLower() == "chunked") {
-        response.chunked = true;
-        response.framingError = dechunk(data, response);
-    } else if (const auto length = response.header("Content-Length")) {
-        const qsizetype expected = length->toLongLong();
-        response.body = data.first(std::min(expected, data.size()));
-        if (data.size() != expected)
-            response.framingError =
-                QStringLiteral("Content-Length %1 but %2 bytes arrived").arg(expected).arg(data.size());
-    } else {
-        response.body = data;
-    }
-    return response;
-}
-
-RawHttpResponse rawHttpExchange(quint16 port, const QByteArray &request, int timeoutMs)
-{
-    QTcpSocket socket;
-    QByteArray received;
-    QObject context;
-    QObject::connect(&socket, &QTcpSocket::connected, &context, [&] { socket.write(request); });
-    QObject::connect(&socket, &QTcpSocket::readyRead, &context, [&] { received += socket.readAll(); });
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    // A real event loop rather than QTRY-style polling, which sleeps between polls and so
-    // would slow down every timer in the process meanwhile.
-    QEventLoop loop;
-    QObject::connect(&socket, &QTcpSocket::stateChanged, &loop, [&](QAbstractSocket::SocketState state) {
-        if (state == QAbstractSocket::UnconnectedState)
-            loop.quit();
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    if (socket.state() != QAbstractSocket::UnconnectedState)
-        loop.exec();
-    received += socket.readAll();
-    socket.abort(); // on a timeout the caller sees what arrived, and its checks fail
-    return parseRawHttpResponse(received);
-}
-
-QByteArray rawPost(const QByteArray &path, const QByteArray &body, const QByteArray &extraHeaders)
-{
-    return "POST " + path +
-           " HTTP/1.1\r\n"
-           "Host: 127.0.0.1\r\n"
-           "Content-Type: application/json\r\n"
-           "Content-Length: " +
-           QByteArray::number(body.size()) + "\r\n" + extraHeaders + "\r\n" + body;
+    return completionJson(QStringLiteral("chat.completion"), QStringLiteral("message"), message,
+                          finishReason);
 }
 
 } // namespace Lathe::TestSupport

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <optional>
-
 #include <QByteArray>
-#include <QByteArrayView>
 #include <QList>
 #include <QObject>
-#include <QPair>
 #include <QString>
 #include <QUrl>
 
@@ -85,9 +81,6 @@ enum class BodyFraming
 QList<QByteArray> responseWrites(int status, const QByteArray &contentType,
                                  const QList<QByteArray> &bodyPieces, BodyFraming framing);
 
-/** Splits bytes at the given ascending offsets: {0..a}, {a..b}, …, {z..end}. */
-QList<QByteArray> splitAt(const QByteArray &bytes, const QList<qsizetype> &offsets);
-
 /** One `data:` SSE event with LF line endings. */
 QByteArray sseData(const QByteArray &payload);
 /** The JSON of an OpenAI chat.completion.chunk whose first choice carries a content delta. */
@@ -96,31 +89,5 @@ QByteArray openAiContentChunk(const QString &content);
 QByteArray openAiFinishChunk(const QString &finishReason);
 /** The JSON of a non-streamed OpenAI chat.completion with one assistant message. */
 QByteArray openAiCompletion(const QString &content, const QString &finishReason);
-
-/** A response as read off a raw socket, with a chunked body decoded. */
-struct RawHttpResponse
-{
-    QByteArray raw; ///< every byte received
-    int status = 0; ///< 0 when the status line was unreadable
-    QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body; ///< de-chunked when the response was chunked
-    bool chunked = false;
-    bool chunkedTerminatorSeen = false; ///< the final `0\r\n\r\n` ended the data exactly
-    QString framingError;               ///< why a chunked body could not be decoded, if it could not
-
-    std::optional<QByteArray> header(QByteArrayView name) const;
-};
-
-/** Parses raw response bytes; a chunked body is decoded strictly (sizes, CRLFs, terminator). */
-RawHttpResponse parseRawHttpResponse(const QByteArray &raw);
-
-/**
- * Sends `request` as is on a new connection to 127.0.0.1:port and reads until the server closes
- * it or the timeout passes (then `raw` holds what arrived). Runs the event loop meanwhile.
- */
-RawHttpResponse rawHttpExchange(quint16 port, const QByteArray &request, int timeoutMs = 5000);
-
-/** A POST request with Content-Length, written by hand. */
-QByteArray rawPost(const QByteArray &path, const QByteArray &body, const QByteArray &extraHeaders = {});
 
 } // namespace Lathe::TestSupport

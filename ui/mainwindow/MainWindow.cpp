@@ -120,10 +120,16 @@ void MainWindow::applyPreset(int index)
     if (index < 0 || index >= presets.size())
         return;
     const auto &preset = presets[index];
-    const bool isSimulator = preset.baseUrl.isEmpty();
-    m_baseUrlEdit->setText(isSimulator ? m_simulatorUrl.toString() : preset.baseUrl);
-    m_baseUrlEdit->setReadOnly(isSimulator);
+    m_baseUrlEdit->setText(preset.endpoint(simulatorRoot()).baseUrl.toString());
+    m_baseUrlEdit->setReadOnly(preset.simulated);
     m_modelEdit->setText(preset.defaultModel);
+}
+
+QUrl MainWindow::simulatorRoot() const
+{
+    QUrl root = m_simulatorUrl;
+    root.setPath(QString());
+    return root;
 }
 
 void MainWindow::runPrompt()
@@ -137,8 +143,7 @@ void MainWindow::runPrompt()
         stopRun();
 
     const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
-    Providers::ProviderEndpoint endpoint;
-    endpoint.protocol = preset.protocol;
+    Providers::ProviderEndpoint endpoint = preset.endpoint(simulatorRoot());
     endpoint.baseUrl = QUrl(m_baseUrlEdit->text().trimmed(), QUrl::StrictMode);
     if (!endpoint.baseUrl.isValid() || endpoint.baseUrl.host().isEmpty()) {
         m_pane->showProblem(
@@ -161,7 +166,7 @@ void MainWindow::runPrompt()
     m_firstTokenMs = -1;
     m_deltaCount = 0;
     m_runClock.start();
-    m_streamId = m_hub->start(endpoint, request);
+    m_streamId = m_hub->start({Providers::ChatTarget{endpoint, request.model}}, request);
     setRunning(true);
     statusBar()->showMessage(tr("Waiting for %1…").arg(request.model));
     m_statsLabel->clear();
@@ -196,8 +201,9 @@ void MainWindow::onEvents(Providers::StreamId id, const QList<StreamEvent> &even
     }
 }
 
-void MainWindow::onFinished(Providers::StreamId id, const ChatOutcome &outcome)
+void MainWindow::onFinished(Providers::StreamId id, const Providers::RunOutcome &run)
 {
+    const ChatOutcome &outcome = run.outcome;
     if (id != m_streamId)
         return;
     m_streamId = 0;
@@ -213,6 +219,8 @@ void MainWindow::onFinished(Providers::StreamId id, const ChatOutcome &outcome)
     const qint64 tokens = outcome.outputTokens();
     parts << (tokens == 1 ? tr("1 output token") : tr("%1 output tokens").arg(tokens));
     parts << tr("total %1").arg(formatMs(outcome.timings.totalMs));
+    if (run.attempts.size() > 1)
+        parts << tr("%1 attempts").arg(run.attempts.size());
     m_statsLabel->setText(parts.join(QStringLiteral("  ·  ")));
     statusBar()->showMessage(outcome.completed ? tr("Done.") : tr("Failed: %1").arg(outcome.error->message));
 }

@@ -38,8 +38,9 @@ public:
 private:
     void buildEndpointBar();
     void applyPreset(int index);
+    QUrl simulatorRoot() const;
     void onEvents(Providers::StreamId id, const QList<Providers::StreamEvent> &events);
-    void onFinished(Providers::StreamId id, const Providers::ChatOutcome &outcome);
+    void onFinished(Providers::StreamId id, const Providers::RunOutcome &run);
     void showLiveStats();
     void setRunning(bool running);
 

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "SimulatedProtocol.h"
+
+namespace Lathe::Mock
+{
+
+/** The simulator's OpenAI-compatible Chat Completions: `POST /v1/chat/completions`. */
+class OpenAiChatSimulation final : public SimulatedProtocol
+{
+public:
+    bool handles(const Http::HttpRequest &request) const override;
+    Result<SimulatedRequest> parseRequest(const Http::HttpRequest &request) const override;
+    std::unique_ptr<SimulatedStreamWriter> streamWriter(const SimulatedResponse &response) const override;
+    nlohmann::json wholeResponse(const SimulatedResponse &response) const override;
+    nlohmann::json errorBody(int status, const QString &detail) const override;
+};
+
+} // namespace Lathe::Mock

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include "providers/ChatTypes.h"
+
+/**
+ * Decoded StreamEvents as one line of text each, so that a protocol test compares a whole
+ * decoded stream as a QStringList and a failure prints every event. describe() writes the line
+ * of an event; the other functions write the line a test expects. A test that uses these short
+ * names brings them in with `using namespace Lathe::TestSupport::EventLines;`.
+ */
+namespace Lathe::TestSupport::EventLines
+{
+
+/**
+ * `text:…`, `reasoning:…`, `tool:index|id|name|arguments`, `usage:in/out/cached/reasoning`,
+ * `finish:reason` or `error:code@where|message[#providerCode]`. A Protocol error keeps only the
+ * message before its first colon: what follows is the JSON library's wording, not ours to pin.
+ */
+QString describe(const Providers::StreamEvent &event);
+
+QString text(const QString &delta);
+QString reasoning(const QString &delta);
+QString finish(const QString &reason);
+/** Counts a provider did not report are -1. */
+QString usage(qint64 input, qint64 output, qint64 cached = -1, qint64 reasoningTokens = -1);
+QString tool(int index, const QString &id, const QString &name, const QString &arguments);
+/** `code` is an errorCodeName(), e.g. "protocol" or "provider". */
+QString error(const QString &code, const QString &where, const QString &message,
+              const QString &providerCode = {});
+QString providerError(const QString &where, const QString &message, const QString &providerCode = {});
+QString protocolError(const QString &where, const QString &message);
+
+/**
+ * `stream byte N`, N being where `anchor` stands in `stream` (it must stand there exactly once):
+ * the `where` of an error about the event that starts at the anchor.
+ */
+QString streamByteOf(const QByteArray &stream, const char *anchor);
+
+} // namespace Lathe::TestSupport::EventLines
