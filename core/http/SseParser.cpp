@@ -28,6 +28,11 @@ SseParser::SseParser(qsizetype maxEventBytes)
     : m_maxEventBytes(maxEventBytes)
 {}
 
+void SseParser::keepExtraFields(QByteArrayList names)
+{
+    m_keptFieldNames = std::move(names);
+}
+
 Result<void> SseParser::feed(QByteArrayView bytes, std::vector<SseEvent> &out)
 {
     if (m_failed)
@@ -101,10 +106,13 @@ bool SseParser::finish()
         m_bomChecked = true;
         m_line = std::exchange(m_bomProbe, {});
     }
-    const bool discarded = !m_line.isEmpty() || !m_data.isEmpty() || !m_eventType.isEmpty();
+    const bool discarded =
+        !m_line.isEmpty() || !m_data.isEmpty() || !m_eventType.isEmpty() || !m_extraFields.isEmpty();
     m_line.clear();
     m_data.clear();
     m_eventType.clear();
+    m_extraFields.clear();
+    m_extraFieldBytes = 0;
     m_eventOffset = -1;
     return discarded;
 }
@@ -149,6 +157,11 @@ void SseParser::processField(QByteArrayView field, QByteArrayView value, qint64 
             const qint64 ms = value.toLongLong(&ok);
             m_retryMs = ok ? ms : std::numeric_limits<qint64>::max();
         }
+    } else if (m_keptFieldNames.contains(field)) {
+        if (m_eventOffset < 0)
+            m_eventOffset = lineOffset;
+        m_extraFields.append(SseField{decodeUtf8(field), decodeUtf8(value), lineOffset});
+        m_extraFieldBytes += value.size();
     }
     // Any other field is ignored, as the standard requires.
 }
@@ -156,24 +169,26 @@ void SseParser::processField(QByteArrayView field, QByteArrayView value, qint64 
 void SseParser::dispatch(std::vector<SseEvent> &out)
 {
     const qint64 eventOffset = std::exchange(m_eventOffset, -1);
-    if (m_data.isEmpty()) {
+    if (m_data.isEmpty() && m_extraFields.isEmpty()) {
         m_eventType.clear();
         return;
     }
-    m_data.chop(1); // the LF appended after the last data line
+    m_data.chop(1); // the LF appended after the last data line, if there was one
     SseEvent event;
     event.type = m_eventType.isEmpty() ? QStringLiteral("message") : decodeUtf8(m_eventType);
     event.data = decodeUtf8(m_data);
     event.lastEventId = m_lastEventId;
     event.byteOffset = eventOffset;
+    event.extraFields = std::exchange(m_extraFields, {});
     out.push_back(std::move(event));
     m_data.clear();
     m_eventType.clear();
+    m_extraFieldBytes = 0;
 }
 
 Result<void> SseParser::checkLimit() const
 {
-    if (m_line.size() + m_data.size() <= m_maxEventBytes)
+    if (m_line.size() + m_data.size() + m_extraFieldBytes <= m_maxEventBytes)
         return {};
     const qint64 start = m_eventOffset >= 0 ? m_eventOffset : m_lineOffset;
     return fail(ErrorCode::Protocol, QStringLiteral("event larger than %1 bytes").arg(m_maxEventBytes),

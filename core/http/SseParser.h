@@ -5,7 +5,9 @@
 #include <vector>
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QByteArrayView>
+#include <QList>
 #include <QString>
 
 #include "base/Result.h"
@@ -13,13 +15,22 @@
 namespace Lathe::Http
 {
 
+/** A field the standard says to ignore, kept because the parser was told to keep its name. */
+struct SseField
+{
+    QString name;
+    QString value;
+    qint64 byteOffset = 0; ///< offset in the stream of the field's line
+};
+
 /** One dispatched Server-Sent Event. */
 struct SseEvent
 {
-    QString type;          ///< the `event:` field, or "message" when the event had none
-    QString data;          ///< `data:` lines joined with '\n'
-    QString lastEventId;   ///< the last-event-ID buffer at dispatch time (it survives dispatch)
-    qint64 byteOffset = 0; ///< offset in the stream of the event's first field line
+    QString type;                ///< the `event:` field, or "message" when the event had none
+    QString data;                ///< `data:` lines joined with '\n'; empty for an event of kept fields only
+    QString lastEventId;         ///< the last-event-ID buffer at dispatch time (it survives dispatch)
+    qint64 byteOffset = 0;       ///< offset in the stream of the event's first field line
+    QList<SseField> extraFields; ///< the kept fields (SseParser::keepExtraFields()), in stream order
 };
 
 /**
@@ -31,7 +42,8 @@ struct SseEvent
  *
  * Bytes are split into lines before decoding, so UTF-8 sequences split across chunks decode
  * correctly; invalid UTF-8 becomes U+FFFD as the standard's decoder does. The size limit
- * counts the pending event's data plus the line being read, whatever the chunking.
+ * counts the pending event's data and kept fields plus the line being read, whatever the
+ * chunking.
  *
  * Not thread-safe; one parser per stream. Plain class so it can be tested without Qt's loop.
  */
@@ -41,6 +53,13 @@ public:
     static constexpr qsizetype kDefaultMaxEventBytes = 32 * 1024 * 1024;
 
     explicit SseParser(qsizetype maxEventBytes = kDefaultMaxEventBytes);
+
+    /**
+     * Keeps the fields of these names, which the standard ignores, in SseEvent::extraFields, and
+     * dispatches an event that has such a field even when it has no data. For servers that put
+     * meaning in a field of their own, as llama.cpp does with `error:`. Call before feed().
+     */
+    void keepExtraFields(QByteArrayList names);
 
     /**
      * Parses the next chunk and appends every event it completes to `out`. Fails (and stays
@@ -70,6 +89,9 @@ private:
     qint64 m_lineOffset = 0; // stream offset of m_line's first byte
     QByteArray m_data;       // data buffer, raw UTF-8, each line followed by LF
     QByteArray m_eventType;  // event type buffer, raw UTF-8
+    QByteArrayList m_keptFieldNames;
+    QList<SseField> m_extraFields;   // the pending event's kept fields
+    qsizetype m_extraFieldBytes = 0; // their values' size, counted against the limit
     QString m_lastEventId;
     std::optional<qint64> m_retryMs;
     qint64 m_eventOffset = -1; // offset of the first field line of the pending event

@@ -3,12 +3,10 @@
 
 #include <algorithm>
 #include <limits>
-#include <vector>
 
 #include <QHash>
 
 #include "JsonFields.h"
-#include "http/SseParser.h"
 
 namespace Lathe::Providers
 {
@@ -17,11 +15,6 @@ namespace
 {
 
 using nlohmann::json;
-
-QString streamWhere(qint64 byteOffset)
-{
-    return QStringLiteral("stream byte %1").arg(byteOffset);
-}
 
 // A count as Anthropic reports it: a non-negative integer, else unknown (-1).
 qint64 countIn(const json &usage, const char *key)
@@ -111,25 +104,9 @@ ToolCallDelta toolCallStart(int index, const json &block)
     return delta;
 }
 
-class StreamingDecoder final : public ResponseDecoder
+class StreamingDecoder final : public SseResponseDecoder
 {
 public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &out) override
-    {
-        if (m_failed)
-            return;
-        std::vector<Http::SseEvent> events;
-        const auto parsed = m_parser.feed(bytes, events);
-        for (const auto &event : events)
-            handle(event, out);
-        if (!parsed) {
-            m_failed = true;
-            out.append(StreamEvent::failure(parsed.error()));
-        }
-    }
-
-    void finish(QList<StreamEvent> &) override { m_parser.finish(); }
-
     // Only message_stop ends an answer: a stream cut after message_delta is still truncated.
     bool isComplete() const override { return m_complete; }
 
@@ -140,25 +117,19 @@ private:
         bool hasArguments = false; // a tool_use block received a non-empty input fragment
     };
 
-    void handle(const Http::SseEvent &event, QList<StreamEvent> &out)
+    void handleEvent(const Http::SseEvent &event, QList<StreamEvent> &out) override
     {
-        const QString where = streamWhere(event.byteOffset);
-        json payload;
-        try {
-            payload = json::parse(event.data.toStdString());
-        } catch (const json::parse_error &e) {
-            // Some proxies answer an overload with `event: error` and plain text; keep its words.
-            if (event.type == QLatin1String("error")) {
-                out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Provider, event.data, where, 0}));
-                return;
-            }
-            out.append(StreamEvent::failure(Lathe::Error{
-                ErrorCode::Protocol,
-                QStringLiteral("malformed JSON in stream event: ") + QString::fromUtf8(e.what()), where, 0}));
+        const QString where = Wire::streamWhere(event.byteOffset);
+        // Some proxies answer an overload with `event: error` and plain text; keep its words.
+        if (event.type == QLatin1String("error") && !json::accept(event.data.toStdString())) {
+            out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Provider, event.data, where, 0}));
             return;
         }
+        const auto payload = Wire::parseStreamEvent(event, out);
+        if (!payload)
+            return;
         try {
-            dispatch(event, payload, where, out);
+            dispatch(event, *payload, where, out);
         } catch (const json::exception &e) {
             // Json:: reads are type-checked, so this is a safety net, not a path we expect.
             out.append(StreamEvent::failure(Lathe::Error{
@@ -275,11 +246,9 @@ private:
         m_blocks.erase(block);
     }
 
-    Http::SseParser m_parser;
     QHash<int, Block> m_blocks; // open content blocks by index
     UsageTotals m_usage;
     bool m_complete = false; // message_stop arrived
-    bool m_failed = false;
 };
 
 // Reads a whole Message (the non-streamed answer) into the events a stream would give.
@@ -312,54 +281,31 @@ void appendMessage(const json &message, const json &content, QList<StreamEvent> 
     }
 }
 
-class WholeBodyDecoder final : public ResponseDecoder
+bool readWholeBody(const json &payload, QList<StreamEvent> &out)
 {
-public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &) override { m_body.append(bytes); }
-
-    void finish(QList<StreamEvent> &out) override
-    {
-        json payload;
-        try {
-            payload = json::parse(m_body.constBegin(), m_body.constEnd());
-        } catch (const json::parse_error &e) {
-            out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Protocol,
-                             QStringLiteral("malformed JSON response: ") + QString::fromUtf8(e.what()),
-                             // nlohmann counts bytes from 1; Lathe names offsets from 0.
-                             QStringLiteral("response byte %1").arg(e.byte > 0 ? e.byte - 1 : 0), 0}));
-            return;
-        }
-        if (isErrorPayload(payload)) {
-            out.append(StreamEvent::failure(providerError(payload, QString())));
-            return;
-        }
-        const json *content = Json::member(payload, "content");
-        if (!content || !content->is_array()) {
-            out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Protocol,
-                                                         QStringLiteral("response has no content array"),
-                                                         QStringLiteral("content"), 0}));
-            return;
-        }
-        try {
-            appendMessage(payload, *content, out);
-        } catch (const json::exception &e) {
-            out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Protocol,
-                             QStringLiteral("unreadable response: ") + QString::fromUtf8(e.what()),
-                             {},
-                             0}));
-            return;
-        }
-        m_complete = true;
+    if (isErrorPayload(payload)) {
+        out.append(StreamEvent::failure(providerError(payload, QString())));
+        return false;
     }
-
-    bool isComplete() const override { return m_complete; }
-
-private:
-    QByteArray m_body;
-    bool m_complete = false;
-};
+    const json *content = Json::member(payload, "content");
+    if (!content || !content->is_array()) {
+        out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Protocol,
+                                                     QStringLiteral("response has no content array"),
+                                                     QStringLiteral("content"), 0}));
+        return false;
+    }
+    try {
+        appendMessage(payload, *content, out);
+    } catch (const json::exception &e) {
+        out.append(StreamEvent::failure(
+            Lathe::Error{ErrorCode::Protocol,
+                         QStringLiteral("unreadable response: ") + QString::fromUtf8(e.what()),
+                         {},
+                         0}));
+        return false;
+    }
+    return true;
+}
 
 // Consecutive messages of one role become one turn: the API wants user and assistant turns to
 // alternate. Each message stays a text block of its own, which is what the API itself does with
@@ -461,7 +407,7 @@ std::unique_ptr<ResponseDecoder> AnthropicProtocol::createDecoder(const ChatRequ
 {
     if (request.stream)
         return std::make_unique<StreamingDecoder>();
-    return std::make_unique<WholeBodyDecoder>();
+    return Wire::wholeBodyDecoder(readWholeBody);
 }
 
 } // namespace Lathe::Providers

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "GeminiProtocol.h"
 
-#include <vector>
-
 #include <QUrlQuery>
 
 #include "JsonFields.h"
-#include "http/SseParser.h"
 
 // Sources for the facts below: /work/shared/research/protocols.md §8 (Gemini), §11-12, which
 // paraphrase https://ai.google.dev/api/generate-content and Google's SDKs. Where that note is
@@ -23,11 +20,6 @@ using nlohmann::json;
 // Google's SDKs append the API version to the root URL themselves; v1beta is the version they
 // use by default and the only one with every field we send (systemInstruction, tools).
 constexpr auto kApiVersion = "v1beta";
-
-QString streamWhere(qint64 byteOffset)
-{
-    return QStringLiteral("stream byte %1").arg(byteOffset);
-}
 
 // The model's resource name with its id percent-encoded as one path segment. The SDKs
 // (google-genai `t_model`) accept both "gemini-2.5-flash" and "models/gemini-2.5-flash", and
@@ -206,106 +198,51 @@ ResponseRead appendResponse(const json &payload, const QString &blockWhere, int 
     return read;
 }
 
-class StreamingDecoder final : public ResponseDecoder
+class StreamingDecoder final : public SseResponseDecoder
 {
 public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &out) override
-    {
-        if (m_failed)
-            return;
-        std::vector<Http::SseEvent> events;
-        const auto parsed = m_parser.feed(bytes, events);
-        for (const auto &event : events)
-            handle(event, out);
-        if (!parsed) {
-            m_failed = true;
-            out.append(StreamEvent::failure(parsed.error()));
-        }
-    }
-
-    // The standard drops an event the body ended inside; without its finishReason the stream
-    // is incomplete, which ChatCall reports as truncated.
-    void finish(QList<StreamEvent> &) override { m_parser.finish(); }
-
     bool isComplete() const override { return m_finished; }
 
 private:
-    void handle(const Http::SseEvent &event, QList<StreamEvent> &out)
+    void handleEvent(const Http::SseEvent &event, QList<StreamEvent> &out) override
     {
-        const QString where = streamWhere(event.byteOffset);
-        json payload;
-        try {
-            payload = json::parse(event.data.toStdString());
-        } catch (const json::exception &e) {
-            out.append(StreamEvent::failure(Lathe::Error{
-                ErrorCode::Protocol,
-                QStringLiteral("malformed JSON in stream event: ") + QString::fromUtf8(e.what()), where, 0}));
+        const auto payload = Wire::parseStreamEvent(event, out);
+        if (!payload)
             return;
-        }
+        const QString where = Wire::streamWhere(event.byteOffset);
         // An error after HTTP 200 arrives as a data event holding only Google's error object.
-        if (auto error = errorIn(payload)) {
+        if (auto error = errorIn(*payload)) {
             out.append(StreamEvent::failure(
                 Lathe::Error{ErrorCode::Provider, error->first, where, 0, error->second}));
             return;
         }
-        m_finished = appendResponse(payload, where, m_toolCallCount, out).finished || m_finished;
+        m_finished = appendResponse(*payload, where, m_toolCallCount, out).finished || m_finished;
     }
 
-    Http::SseParser m_parser;
     int m_toolCallCount = 0;
     bool m_finished = false; // a finishReason arrived: Gemini has no other end marker
-    bool m_failed = false;
 };
 
-class WholeBodyDecoder final : public ResponseDecoder
+bool readWholeBody(const json &payload, QList<StreamEvent> &out)
 {
-public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &) override { m_body.append(bytes); }
-
-    void finish(QList<StreamEvent> &out) override
-    {
-        json payload;
-        try {
-            payload = json::parse(m_body.constBegin(), m_body.constEnd());
-        } catch (const json::parse_error &e) {
-            out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Protocol,
-                             QStringLiteral("malformed JSON response: ") + QString::fromUtf8(e.what()),
-                             // nlohmann counts bytes from 1; Lathe names offsets from 0.
-                             QStringLiteral("response byte %1").arg(e.byte > 0 ? e.byte - 1 : 0), 0}));
-            return;
-        } catch (const json::exception &e) {
-            out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Protocol,
-                             QStringLiteral("malformed JSON response: ") + QString::fromUtf8(e.what()),
-                             QStringLiteral("response"), 0}));
-            return;
-        }
-        if (auto error = errorIn(payload)) {
-            out.append(
-                StreamEvent::failure(Lathe::Error{ErrorCode::Provider, error->first, {}, 0, error->second}));
-            return;
-        }
-        int toolCallCount = 0;
-        const ResponseRead read =
-            appendResponse(payload, QStringLiteral("promptFeedback.blockReason"), toolCallCount, out);
-        if (read.blocked)
-            return;
-        if (!read.hasCandidate) {
-            out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Protocol,
-                                                         QStringLiteral("response has no candidates"),
-                                                         QStringLiteral("candidates"), 0}));
-            return;
-        }
-        m_complete = true;
+    if (auto error = errorIn(payload)) {
+        out.append(
+            StreamEvent::failure(Lathe::Error{ErrorCode::Provider, error->first, {}, 0, error->second}));
+        return false;
     }
-
-    bool isComplete() const override { return m_complete; }
-
-private:
-    QByteArray m_body;
-    bool m_complete = false;
-};
+    int toolCallCount = 0;
+    const ResponseRead read =
+        appendResponse(payload, QStringLiteral("promptFeedback.blockReason"), toolCallCount, out);
+    if (read.blocked)
+        return false;
+    if (!read.hasCandidate) {
+        out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Protocol,
+                                                     QStringLiteral("response has no candidates"),
+                                                     QStringLiteral("candidates"), 0}));
+        return false;
+    }
+    return true;
+}
 
 } // namespace
 
@@ -378,7 +315,7 @@ std::unique_ptr<ResponseDecoder> GeminiProtocol::createDecoder(const ChatRequest
 {
     if (request.stream)
         return std::make_unique<StreamingDecoder>();
-    return std::make_unique<WholeBodyDecoder>();
+    return Wire::wholeBodyDecoder(readWholeBody);
 }
 
 Lathe::Error GeminiProtocol::httpError(int status, QByteArrayView body, const QString &where) const

@@ -17,11 +17,6 @@ using nlohmann::json;
 // only nlohmann::json, hence the few readers below.
 using ordered = nlohmann::ordered_json;
 
-QString streamWhere(qint64 byteOffset)
-{
-    return QStringLiteral("stream byte %1").arg(byteOffset);
-}
-
 // Type-checked reads, as in JsonFields.h: a member of the wrong type counts as absent.
 const ordered *member(const ordered &value, const char *key)
 {
@@ -183,23 +178,23 @@ private:
                 // stopped mid-line, which is a cut answer rather than a broken one.
                 out.append(StreamEvent::failure(Lathe::Error{
                     ErrorCode::Truncated, QStringLiteral("stream ended inside line %1").arg(line.lineNumber),
-                    streamWhere(line.byteOffset), 0}));
+                    Wire::streamWhere(line.byteOffset), 0}));
                 return;
             }
             out.append(StreamEvent::failure(
                 Lathe::Error{ErrorCode::Protocol,
                              QStringLiteral("malformed JSON on line %1: ").arg(line.lineNumber) +
                                  QString::fromUtf8(e.what()),
-                             streamWhere(at), 0}));
+                             Wire::streamWhere(at), 0}));
             return;
         }
         if (!object.is_object()) {
             out.append(StreamEvent::failure(Lathe::Error{
                 ErrorCode::Protocol, QStringLiteral("line %1 is not a JSON object").arg(line.lineNumber),
-                streamWhere(line.byteOffset), 0}));
+                Wire::streamWhere(line.byteOffset), 0}));
             return;
         }
-        m_reader.read(object, streamWhere(line.byteOffset), out);
+        m_reader.read(object, Wire::streamWhere(line.byteOffset), out);
     }
 
     Http::NdjsonParser m_parser;
@@ -207,40 +202,19 @@ private:
     bool m_failed = false;
 };
 
-class WholeBodyDecoder final : public ResponseDecoder
+bool readWholeBody(const ordered &object, QList<StreamEvent> &out)
 {
-public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &) override { m_body.append(bytes); }
-
-    void finish(QList<StreamEvent> &out) override
-    {
-        ordered object;
-        try {
-            object = ordered::parse(m_body.constBegin(), m_body.constEnd());
-        } catch (const ordered::parse_error &e) {
-            out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Protocol,
-                             QStringLiteral("malformed JSON response: ") + QString::fromUtf8(e.what()),
-                             // nlohmann counts bytes from 1; Lathe names offsets from 0.
-                             QStringLiteral("response byte %1").arg(e.byte > 0 ? e.byte - 1 : 0), 0}));
-            return;
-        }
-        if (!object.is_object()) {
-            out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Protocol,
-                                                         QStringLiteral("response is not a JSON object"),
-                                                         QStringLiteral("response byte 0"), 0}));
-            return;
-        }
-        // Without `done: true` the answer stays incomplete, and ChatCall reports it truncated.
-        m_reader.read(object, QString(), out);
+    if (!object.is_object()) {
+        out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Protocol,
+                                                     QStringLiteral("response is not a JSON object"),
+                                                     QStringLiteral("response byte 0"), 0}));
+        return false;
     }
-
-    bool isComplete() const override { return m_reader.isDone(); }
-
-private:
-    QByteArray m_body;
-    AnswerReader m_reader;
-};
+    // Without `done: true` the answer stays incomplete, and ChatCall reports it truncated.
+    AnswerReader reader;
+    reader.read(object, QString(), out);
+    return reader.isDone();
+}
 
 } // namespace
 
@@ -297,7 +271,7 @@ std::unique_ptr<ResponseDecoder> OllamaProtocol::createDecoder(const ChatRequest
 {
     if (request.stream)
         return std::make_unique<StreamingDecoder>();
-    return std::make_unique<WholeBodyDecoder>();
+    return Wire::wholeBodyDecoder<ordered>(readWholeBody);
 }
 
 } // namespace Lathe::Providers

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "OpenAiChatProtocol.h"
 
-#include <vector>
+#include <algorithm>
+#include <limits>
 
 #include "JsonFields.h"
-#include "http/SseParser.h"
 
 namespace Lathe::Providers
 {
@@ -13,11 +13,6 @@ namespace
 {
 
 using nlohmann::json;
-
-QString streamWhere(qint64 byteOffset)
-{
-    return QStringLiteral("stream byte %1").arg(byteOffset);
-}
 
 // OpenAI's own API rejects `max_tokens` on reasoning models and documents
 // `max_completion_tokens` as its replacement; most compatible servers know only the old name.
@@ -39,6 +34,53 @@ TokenUsage usageFrom(const json &usage)
     return result;
 }
 
+// llama.cpp's server sends token counts in `timings`, and some of its builds and forks send no
+// `usage` beside them. prompt_n counts only the prompt tokens it evaluated; those it reused from
+// its KV cache are cache_n, so the whole prompt, as every provider counts input, is their sum.
+// The durations in `timings` are not kept: ChatCall times the answer itself.
+TokenUsage usageFromTimings(const json &timings)
+{
+    TokenUsage result;
+    const qint64 cached = Json::integer(timings, "cache_n").value_or(-1);
+    if (cached >= 0)
+        result.cachedInputTokens = cached;
+    if (const qint64 evaluated = Json::integer(timings, "prompt_n").value_or(-1); evaluated >= 0) {
+        // Outside input: counts at the top of the range must not overflow.
+        const qint64 reused = std::max<qint64>(cached, 0);
+        result.inputTokens = evaluated <= std::numeric_limits<qint64>::max() - reused
+                                 ? evaluated + reused
+                                 : std::numeric_limits<qint64>::max();
+    }
+    if (const qint64 predicted = Json::integer(timings, "predicted_n").value_or(-1); predicted >= 0)
+        result.outputTokens = predicted;
+    return result;
+}
+
+// The usage of one chunk or whole answer: OpenAI's `usage`, else llama.cpp's `timings`.
+void appendUsage(const json &payload, QList<StreamEvent> &out)
+{
+    if (const auto *usage = Json::member(payload, "usage"); usage && usage->is_object()) {
+        out.append(StreamEvent::usageReport(usageFrom(*usage)));
+    } else if (const auto *timings = Json::member(payload, "timings"); timings && timings->is_object()) {
+        if (const TokenUsage counted = usageFromTimings(*timings); !counted.isEmpty())
+            out.append(StreamEvent::usageReport(counted));
+    }
+}
+
+// One error object as "message [code]"; the type stands in for a code that is missing or not a
+// word (llama.cpp's code is the HTTP status, a number).
+QString errorText(const json &error)
+{
+    if (error.is_string())
+        return QString::fromStdString(error.get<std::string>());
+    QString message = Json::string(error, "message").value_or(QStringLiteral("unspecified error"));
+    const QString type =
+        Json::string(error, "code").value_or(Json::string(error, "type").value_or(QString()));
+    if (!type.isEmpty())
+        message += QStringLiteral(" [") + type + QLatin1Char(']');
+    return message;
+}
+
 // An error payload in any of the shapes compatible servers send after HTTP 200:
 // {"error": {...}}, {"error": "text"} or vLLM's older flat {"object": "error", "message": ...}.
 std::optional<QString> errorMessageIn(const json &payload)
@@ -48,14 +90,20 @@ std::optional<QString> errorMessageIn(const json &payload)
         error = &payload;
     if (!error || error->is_null())
         return std::nullopt;
-    if (error->is_string())
-        return QString::fromStdString(error->get<std::string>());
-    QString message = Json::string(*error, "message").value_or(QStringLiteral("unspecified error"));
-    const QString type =
-        Json::string(*error, "code").value_or(Json::string(*error, "type").value_or(QString()));
-    if (!type.isEmpty())
-        message += QStringLiteral(" [") + type + QLatin1Char(']');
-    return message;
+    return errorText(*error);
+}
+
+// llama.cpp's server reports a failure during a stream on a line of its own instead of in a data
+// event: `error: {"code": 500, "message": …, "type": "server_error"}`, a field the SSE standard
+// ignores. Text that is not JSON is kept as the message.
+Lathe::Error serverErrorField(const Http::SseField &field)
+{
+    const json payload = json::parse(field.value.toStdString(), nullptr, false);
+    QString message =
+        payload.is_discarded() ? field.value.trimmed() : errorMessageIn(payload).value_or(errorText(payload));
+    if (message.isEmpty())
+        message = QStringLiteral("unspecified error");
+    return Lathe::Error{ErrorCode::Provider, message, Wire::streamWhere(field.byteOffset), 0};
 }
 
 void appendToolCalls(const json &toolCalls, QList<StreamEvent> &out)
@@ -113,102 +161,59 @@ const json *firstChoice(const json &payload)
     return nullptr;
 }
 
-class StreamingDecoder final : public ResponseDecoder
+class StreamingDecoder final : public SseResponseDecoder
 {
 public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &out) override
-    {
-        if (m_failed)
-            return;
-        std::vector<Http::SseEvent> events;
-        const auto parsed = m_parser.feed(bytes, events);
-        for (const auto &event : events)
-            handle(event, out);
-        if (!parsed) {
-            m_failed = true;
-            out.append(StreamEvent::failure(parsed.error()));
-        }
-    }
-
-    void finish(QList<StreamEvent> &) override { m_parser.finish(); }
+    StreamingDecoder()
+        : SseResponseDecoder({QByteArrayLiteral("error")})
+    {}
 
     bool isComplete() const override { return m_done || m_finished; }
 
 private:
-    void handle(const Http::SseEvent &event, QList<StreamEvent> &out)
+    void handleEvent(const Http::SseEvent &event, QList<StreamEvent> &out) override
     {
+        for (const Http::SseField &field : event.extraFields)
+            out.append(StreamEvent::failure(serverErrorField(field)));
+        if (!event.extraFields.isEmpty() && event.data.isEmpty())
+            return; // llama.cpp's error line alone: no data to read
         if (event.data == QLatin1String("[DONE]")) {
             m_done = true;
             return;
         }
-        json payload;
-        try {
-            payload = json::parse(event.data.toStdString());
-        } catch (const json::parse_error &e) {
+        const auto payload = Wire::parseStreamEvent(event, out);
+        if (!payload)
+            return;
+        if (auto message = errorMessageIn(*payload)) {
             out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Protocol,
-                             QStringLiteral("malformed JSON in stream event: ") + QString::fromUtf8(e.what()),
-                             streamWhere(event.byteOffset), 0}));
+                Lathe::Error{ErrorCode::Provider, *message, Wire::streamWhere(event.byteOffset), 0}));
             return;
         }
-        if (auto message = errorMessageIn(payload)) {
-            out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Provider, *message, streamWhere(event.byteOffset), 0}));
-            return;
-        }
-        if (const json *choice = firstChoice(payload))
+        if (const json *choice = firstChoice(*payload))
             m_finished = appendChoice(*choice, "delta", out) || m_finished;
-        if (const auto *usage = Json::member(payload, "usage"); usage && usage->is_object())
-            out.append(StreamEvent::usageReport(usageFrom(*usage)));
+        appendUsage(*payload, out);
     }
 
-    Http::SseParser m_parser;
     bool m_done = false;     // `data: [DONE]` arrived
     bool m_finished = false; // a finish_reason arrived
-    bool m_failed = false;
 };
 
-class WholeBodyDecoder final : public ResponseDecoder
+bool readWholeBody(const json &payload, QList<StreamEvent> &out)
 {
-public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &) override { m_body.append(bytes); }
-
-    void finish(QList<StreamEvent> &out) override
-    {
-        json payload;
-        try {
-            payload = json::parse(m_body.constBegin(), m_body.constEnd());
-        } catch (const json::parse_error &e) {
-            out.append(StreamEvent::failure(
-                Lathe::Error{ErrorCode::Protocol,
-                             QStringLiteral("malformed JSON response: ") + QString::fromUtf8(e.what()),
-                             // nlohmann counts bytes from 1; Lathe names offsets from 0.
-                             QStringLiteral("response byte %1").arg(e.byte > 0 ? e.byte - 1 : 0), 0}));
-            return;
-        }
-        if (auto message = errorMessageIn(payload)) {
-            out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Provider, *message, {}, 0}));
-            return;
-        }
-        const json *choice = firstChoice(payload);
-        if (!choice) {
-            out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Protocol,
-                                                         QStringLiteral("response has no choices"),
-                                                         QStringLiteral("choices"), 0}));
-            return;
-        }
-        appendChoice(*choice, "message", out);
-        if (const auto *usage = Json::member(payload, "usage"); usage && usage->is_object())
-            out.append(StreamEvent::usageReport(usageFrom(*usage)));
-        m_complete = true;
+    if (auto message = errorMessageIn(payload)) {
+        out.append(StreamEvent::failure(Lathe::Error{ErrorCode::Provider, *message, {}, 0}));
+        return false;
     }
-
-    bool isComplete() const override { return m_complete; }
-
-private:
-    QByteArray m_body;
-    bool m_complete = false;
-};
+    const json *choice = firstChoice(payload);
+    if (!choice) {
+        out.append(StreamEvent::failure(Lathe::Error{
+            ErrorCode::Protocol, QStringLiteral("response has no choices"), QStringLiteral("choices"), 0}));
+        return false;
+    }
+    appendChoice(*choice, "message", out);
+    appendUsage(payload, out);
+    return true;
+}
 
 } // namespace
 
@@ -258,7 +263,7 @@ std::unique_ptr<ResponseDecoder> OpenAiChatProtocol::createDecoder(const ChatReq
 {
     if (request.stream)
         return std::make_unique<StreamingDecoder>();
-    return std::make_unique<WholeBodyDecoder>();
+    return Wire::wholeBodyDecoder(readWholeBody);
 }
 
 } // namespace Lathe::Providers

@@ -12,7 +12,8 @@ namespace Lathe::Providers
  *
  * Streams are data-only SSE: `data: {chunk}` events, then a usage chunk with empty `choices`
  * (we always ask for it with stream_options.include_usage), then `data: [DONE]`. An `error`
- * object can arrive as a data payload after HTTP 200.
+ * object can arrive as a data payload after HTTP 200. llama.cpp's server writes its error on an
+ * `error:` line instead, and may count tokens only in a `timings` object.
  */
 class OpenAiChatProtocol final : public ProviderProtocol
 {

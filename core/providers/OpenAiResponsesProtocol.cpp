@@ -3,12 +3,10 @@
 
 #include <limits>
 #include <map>
-#include <vector>
 
 #include <QStringList>
 
 #include "JsonFields.h"
-#include "http/SseParser.h"
 
 // Field names and event types follow the openai-python SDK's generated types
 // (src/openai/types/responses/*), summarised in shared/research/protocols.md §3 and §5.
@@ -20,11 +18,6 @@ namespace
 {
 
 using nlohmann::json;
-
-QString streamWhere(qint64 byteOffset)
-{
-    return QStringLiteral("stream byte %1").arg(byteOffset);
-}
 
 Lathe::Error protocolError(QString message, QString where)
 {
@@ -172,46 +165,27 @@ void appendOutputItems(const json &output, QList<StreamEvent> &out)
     }
 }
 
-class StreamingDecoder final : public ResponseDecoder
+class StreamingDecoder final : public SseResponseDecoder
 {
 public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &out) override
-    {
-        if (m_failed)
-            return;
-        std::vector<Http::SseEvent> events;
-        const auto parsed = m_parser.feed(bytes, events);
-        for (const auto &event : events)
-            handle(event, out);
-        if (!parsed) {
-            m_failed = true;
-            out.append(StreamEvent::failure(parsed.error()));
-        }
-    }
-
-    void finish(QList<StreamEvent> &) override { m_parser.finish(); }
-
     bool isComplete() const override { return m_complete; }
 
 private:
-    void handle(const Http::SseEvent &event, QList<StreamEvent> &out)
+    void handleEvent(const Http::SseEvent &event, QList<StreamEvent> &out) override
     {
         // OpenAI sends no [DONE] on this API, but proxies that translate from Chat Completions
         // sometimes append one; it carries nothing.
         if (event.data == QLatin1String("[DONE]"))
             return;
-        const QString where = streamWhere(event.byteOffset);
-        json payload;
-        try {
-            payload = json::parse(event.data.toStdString());
-        } catch (const json::parse_error &e) {
-            out.append(StreamEvent::failure(protocolError(
-                QStringLiteral("malformed JSON in stream event: ") + QString::fromUtf8(e.what()), where)));
+        const QString where = Wire::streamWhere(event.byteOffset);
+        const auto parsed = Wire::parseStreamEvent(event, out);
+        if (!parsed) {
             // The broken event's sequence number is unknown: count again from the next one,
             // so one broken event is reported once and not also as a gap.
             m_nextSequence.reset();
             return;
         }
+        const json &payload = *parsed;
         if (!payload.is_object()) {
             out.append(StreamEvent::failure(
                 protocolError(QStringLiteral("stream event is not a JSON object"), where)));
@@ -308,53 +282,28 @@ private:
         return m_toolIndexes.try_emplace(outputIndex, int(m_toolIndexes.size())).first->second;
     }
 
-    Http::SseParser m_parser;
     ReasoningJoiner m_reasoning;
     std::map<qint64, int> m_toolIndexes; // output_index → tool call index
     std::optional<qint64> m_nextSequence;
     bool m_complete = false; // response.completed or response.incomplete arrived
-    bool m_failed = false;   // the SSE parser gave up
 };
 
-class WholeBodyDecoder final : public ResponseDecoder
+bool readWholeBody(const json &payload, QList<StreamEvent> &out)
 {
-public:
-    void feed(QByteArrayView bytes, QList<StreamEvent> &) override { m_body.append(bytes); }
-
-    void finish(QList<StreamEvent> &out) override
-    {
-        json payload;
-        try {
-            payload = json::parse(m_body.constBegin(), m_body.constEnd());
-        } catch (const json::parse_error &e) {
+    const auto *output = Json::member(payload, "output");
+    if (!output || !output->is_array()) {
+        const auto *error = Json::member(payload, "error");
+        if (error && error->is_object())
+            out.append(StreamEvent::failure(providerError(error, QStringLiteral("unspecified error"), {})));
+        else
             out.append(StreamEvent::failure(
-                protocolError(QStringLiteral("malformed JSON response: ") + QString::fromUtf8(e.what()),
-                              // nlohmann counts bytes from 1; Lathe names offsets from 0.
-                              QStringLiteral("response byte %1").arg(e.byte > 0 ? e.byte - 1 : 0))));
-            return;
-        }
-        const auto *output = Json::member(payload, "output");
-        if (!output || !output->is_array()) {
-            const auto *error = Json::member(payload, "error");
-            if (error && error->is_object())
-                out.append(
-                    StreamEvent::failure(providerError(error, QStringLiteral("unspecified error"), {})));
-            else
-                out.append(StreamEvent::failure(
-                    protocolError(QStringLiteral("response has no output"), QStringLiteral("output"))));
-            return;
-        }
-        appendOutputItems(*output, out);
-        m_complete = appendOutcome(Json::string(payload, "status").value_or(QString()), payload,
-                                   QStringLiteral("status"), out);
+                protocolError(QStringLiteral("response has no output"), QStringLiteral("output"))));
+        return false;
     }
-
-    bool isComplete() const override { return m_complete; }
-
-private:
-    QByteArray m_body;
-    bool m_complete = false;
-};
+    appendOutputItems(*output, out);
+    return appendOutcome(Json::string(payload, "status").value_or(QString()), payload,
+                         QStringLiteral("status"), out);
+}
 
 } // namespace
 
@@ -418,7 +367,7 @@ std::unique_ptr<ResponseDecoder> OpenAiResponsesProtocol::createDecoder(const Ch
 {
     if (request.stream)
         return std::make_unique<StreamingDecoder>();
-    return std::make_unique<WholeBodyDecoder>();
+    return Wire::wholeBodyDecoder(readWholeBody);
 }
 
 Lathe::Error OpenAiResponsesProtocol::httpError(int status, QByteArrayView body, const QString &where) const

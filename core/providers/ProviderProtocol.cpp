@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ProviderProtocol.h"
 
+#include <vector>
+
 #include <QRegularExpression>
 
 #include "AnthropicProtocol.h"
@@ -44,6 +46,39 @@ ProviderMessage providerMessage(const nlohmann::json &body)
     }
     return result;
 }
+
+template <typename Json> class WholeBodyDecoder final : public ResponseDecoder
+{
+public:
+    explicit WholeBodyDecoder(Wire::BodyReader<Json> read)
+        : m_read(std::move(read))
+    {}
+
+    void feed(QByteArrayView bytes, QList<StreamEvent> &) override { m_body.append(bytes); }
+
+    void finish(QList<StreamEvent> &out) override
+    {
+        Json payload;
+        try {
+            payload = Json::parse(m_body.constBegin(), m_body.constEnd());
+        } catch (const typename Json::parse_error &e) {
+            out.append(StreamEvent::failure(
+                Lathe::Error{ErrorCode::Protocol,
+                             QStringLiteral("malformed JSON response: ") + QString::fromUtf8(e.what()),
+                             // nlohmann counts bytes from 1; Lathe names offsets from 0.
+                             QStringLiteral("response byte %1").arg(e.byte > 0 ? e.byte - 1 : 0), 0}));
+            return;
+        }
+        m_complete = m_read(payload, out);
+    }
+
+    bool isComplete() const override { return m_complete; }
+
+private:
+    Wire::BodyReader<Json> m_read;
+    QByteArray m_body;
+    bool m_complete = false;
+};
 
 } // namespace
 
@@ -168,7 +203,59 @@ QByteArray dumpJson(const nlohmann::json &body)
     return QByteArray::fromStdString(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+QString streamWhere(qint64 byteOffset)
+{
+    return QStringLiteral("stream byte %1").arg(byteOffset);
+}
+
+std::optional<nlohmann::json> parseStreamEvent(const Http::SseEvent &event, QList<StreamEvent> &out)
+{
+    try {
+        return nlohmann::json::parse(event.data.toStdString());
+    } catch (const nlohmann::json::parse_error &e) {
+        out.append(StreamEvent::failure(
+            Lathe::Error{ErrorCode::Protocol,
+                         QStringLiteral("malformed JSON in stream event: ") + QString::fromUtf8(e.what()),
+                         streamWhere(event.byteOffset), 0}));
+        return std::nullopt;
+    }
+}
+
+template <typename Json>
+std::unique_ptr<ResponseDecoder> wholeBodyDecoder(std::type_identity_t<BodyReader<Json>> read)
+{
+    return std::make_unique<WholeBodyDecoder<Json>>(std::move(read));
+}
+
+template std::unique_ptr<ResponseDecoder> wholeBodyDecoder<nlohmann::json>(BodyReader<nlohmann::json> read);
+template std::unique_ptr<ResponseDecoder>
+wholeBodyDecoder<nlohmann::ordered_json>(BodyReader<nlohmann::ordered_json> read);
+
 } // namespace Wire
+
+SseResponseDecoder::SseResponseDecoder(QByteArrayList extraFields)
+{
+    m_parser.keepExtraFields(std::move(extraFields));
+}
+
+void SseResponseDecoder::feed(QByteArrayView bytes, QList<StreamEvent> &out)
+{
+    if (m_failed)
+        return;
+    std::vector<Http::SseEvent> events;
+    const auto parsed = m_parser.feed(bytes, events);
+    for (const auto &event : events)
+        handleEvent(event, out);
+    if (!parsed) {
+        m_failed = true;
+        out.append(StreamEvent::failure(parsed.error()));
+    }
+}
+
+void SseResponseDecoder::finish(QList<StreamEvent> &)
+{
+    m_parser.finish();
+}
 
 Lathe::Error errorFromHttpResponse(int status, QByteArrayView body, const QString &where)
 {

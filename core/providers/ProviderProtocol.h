@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <type_traits>
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QByteArrayView>
 #include <QList>
 #include <QPair>
@@ -13,6 +17,7 @@
 
 #include "ChatTypes.h"
 #include "base/Result.h"
+#include "http/SseParser.h"
 
 namespace Lathe::Providers
 {
@@ -83,7 +88,61 @@ nlohmann::json toolParameters(const ToolDefinition &tool);
 /** JSON text as bytes; invalid UTF-8 never reaches the wire (QString always converts cleanly). */
 QByteArray dumpJson(const nlohmann::json &body);
 
+/** `stream byte N`: where in a streamed body an error is, N counted from 0. */
+QString streamWhere(qint64 byteOffset);
+
+/**
+ * The JSON payload of one stream event. When it is not JSON, appends a Protocol failure
+ * "malformed JSON in stream event: …" naming the event's `stream byte` and returns nothing; the
+ * stream goes on, so the events after a broken one are still decoded.
+ */
+std::optional<nlohmann::json> parseStreamEvent(const Http::SseEvent &event, QList<StreamEvent> &out);
+
+/**
+ * Reads the parsed body of a whole (non-streamed) answer into events; returns whether the answer
+ * is complete.
+ */
+template <typename Json> using BodyReader = std::function<bool(const Json &payload, QList<StreamEvent> &out)>;
+
+/**
+ * The decoder of a non-streamed answer: it keeps the body and decodes it at finish(), so it emits
+ * nothing before. A body that is not JSON is one Protocol failure "malformed JSON response: …"
+ * naming `response byte N`; any other body is `read`'s. Json is nlohmann::json, or
+ * nlohmann::ordered_json for a reader that keeps the server's member order.
+ */
+template <typename Json = nlohmann::json>
+std::unique_ptr<ResponseDecoder> wholeBodyDecoder(std::type_identity_t<BodyReader<Json>> read);
+
+extern template std::unique_ptr<ResponseDecoder>
+wholeBodyDecoder<nlohmann::json>(BodyReader<nlohmann::json> read);
+extern template std::unique_ptr<ResponseDecoder>
+wholeBodyDecoder<nlohmann::ordered_json>(BodyReader<nlohmann::ordered_json> read);
+
 } // namespace Wire
+
+/**
+ * What every decoder of a Server-Sent Events stream shares: the bytes go through one SseParser and
+ * each event it completes goes to handleEvent(). When the parser gives up (an event over its size
+ * limit), its error is reported once and the rest of the body is ignored. An event the body ended
+ * inside is dropped, as the standard says, so its end marker never counts: the answer stays
+ * incomplete, which ChatCall reports as truncated.
+ */
+class SseResponseDecoder : public ResponseDecoder
+{
+public:
+    /** `extraFields`: the fields beyond the standard's to hand on (SseParser::keepExtraFields()). */
+    explicit SseResponseDecoder(QByteArrayList extraFields = {});
+
+    void feed(QByteArrayView bytes, QList<StreamEvent> &out) final;
+    void finish(QList<StreamEvent> &out) final;
+
+protected:
+    virtual void handleEvent(const Http::SseEvent &event, QList<StreamEvent> &out) = 0;
+
+private:
+    Http::SseParser m_parser;
+    bool m_failed = false;
+};
 
 /**
  * The error for an HTTP error status, with the provider's own message when the body carries one

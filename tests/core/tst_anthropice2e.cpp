@@ -3,29 +3,24 @@
 // simulator: answers streamed and whole, usage, max tokens, tool calls, and every injected
 // fault; plus the raw wire shape of the simulator's Anthropic streams and errors.
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
 
+#include "ChatCallHarness.h"
 #include "RawHttpClient.h"
 #include "http/SseParser.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorServer.h"
-#include "providers/ChatCall.h"
 #include "providers/ProviderProtocol.h"
 
 using namespace Lathe;
 using namespace Lathe::TestSupport;
 using Lathe::Mock::SimulatedAnswer;
-using Lathe::Mock::SimulatorOptions;
 using Lathe::Mock::SimulatorServer;
-using Lathe::Providers::ChatCall;
 using Lathe::Providers::ChatOutcome;
 using Lathe::Providers::ChatRequest;
 using Lathe::Providers::ProviderEndpoint;
@@ -37,58 +32,6 @@ namespace
 {
 
 constexpr auto kModel = "lathe-sim";
-
-ChatRequest chatRequest(const QString &model, const QString &prompt, bool stream = true,
-                        std::optional<int> maxTokens = std::nullopt)
-{
-    ChatRequest request;
-    request.model = model;
-    request.messages = {{QStringLiteral("system"), QStringLiteral("You are a test.")},
-                        {QStringLiteral("user"), prompt}};
-    request.stream = stream;
-    request.maxOutputTokens = maxTokens;
-    return request;
-}
-
-QString modelWithoutFault(const QString &model)
-{
-    const qsizetype plus = model.indexOf(QLatin1Char('+'));
-    return plus < 0 ? model : model.first(plus);
-}
-
-// What the simulator answers, by the function it uses. The adapter always sends max_tokens;
-// the simulator's answers are far shorter than its default, so unset means "no cut".
-SimulatedAnswer expectedAnswer(const ChatRequest &request)
-{
-    return Mock::simulateAnswer(modelWithoutFault(request.model), request.messages,
-                                request.maxOutputTokens ? std::optional<qint64>(*request.maxOutputTokens)
-                                                        : std::nullopt);
-}
-
-QString textOf(const QList<StreamEvent> &events)
-{
-    QString text;
-    for (const StreamEvent &event : events) {
-        if (event.kind == StreamEvent::Kind::TextDelta)
-            text += event.text;
-    }
-    return text;
-}
-
-qsizetype countOf(const QList<StreamEvent> &events, StreamEvent::Kind kind)
-{
-    return std::count_if(events.begin(), events.end(),
-                         [kind](const StreamEvent &event) { return event.kind == kind; });
-}
-
-QString describe(const ChatOutcome &outcome)
-{
-    QString text = QStringLiteral("completed=%1 status=%2").arg(outcome.completed).arg(outcome.httpStatus);
-    if (outcome.error)
-        text += QStringLiteral(" error=%1: %2")
-                    .arg(errorCodeName(outcome.error->code), outcome.error->toString());
-    return text;
-}
 
 } // namespace
 
@@ -114,13 +57,7 @@ private Q_SLOTS:
     void requestWithoutMaxTokensIsRejectedLikeTheRealApi();
 
 private:
-    struct Run
-    {
-        bool finished = false;
-        int finishedCount = 0;
-        ChatOutcome outcome;
-        QList<StreamEvent> events;
-    };
+    using Run = RecordedCall;
 
     Run run(const ChatRequest &request, int idleTimeoutMs = 10'000);
     ProviderEndpoint endpoint(int idleTimeoutMs = 10'000) const;
@@ -131,18 +68,14 @@ private:
 
 void AnthropicE2eTest::initTestCase()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 2000;
-    options.firstTokenDelayMs = 10;
-    m_simulator = std::make_unique<SimulatorServer>(options);
-    const auto port = m_simulator->listen();
-    QVERIFY2(port.has_value(), qPrintable(port ? QString() : port.error().toString()));
+    QString why;
+    m_simulator = startSimulator(2000, 10, &why);
+    QVERIFY2(m_simulator, qPrintable(why));
 }
 
 void AnthropicE2eTest::init()
 {
-    m_network = new QNetworkAccessManager(this);
-    m_network->setProxy(QNetworkProxy::NoProxy);
+    m_network = directNetwork(this);
 }
 
 void AnthropicE2eTest::cleanup()
@@ -165,23 +98,7 @@ ProviderEndpoint AnthropicE2eTest::endpoint(int idleTimeoutMs) const
 
 AnthropicE2eTest::Run AnthropicE2eTest::run(const ChatRequest &request, int idleTimeoutMs)
 {
-    Run result;
-    ChatCall call(m_network, endpoint(idleTimeoutMs), request);
-    connect(&call, &ChatCall::eventsReceived, this,
-            [&result](const QList<StreamEvent> &events) { result.events += events; });
-    connect(&call, &ChatCall::finished, this, [&result](const ChatOutcome &outcome) {
-        ++result.finishedCount;
-        result.outcome = outcome;
-    });
-    QSignalSpy finished(&call, &ChatCall::finished);
-    call.start();
-    if (finished.isEmpty())
-        finished.wait(10'000);
-    result.finished = call.isFinished() && result.finishedCount == 1;
-    if (!result.finished)
-        qWarning("call did not finish exactly once: finished=%d count=%d %s", call.isFinished(),
-                 result.finishedCount, qPrintable(describe(result.outcome)));
-    return result;
+    return runCall(m_network, endpoint(idleTimeoutMs), request, 10'000);
 }
 
 void AnthropicE2eTest::answerMatchesTheSimulatorWithUsage_data()

@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "Chunkings.h"
-#include "VisibleText.h"
+#include "DecoderRuns.h"
+#include "OutgoingRequestParts.h"
+#include "StreamEventLines.h"
 #include "http/HttpRequestReader.h"
 #include "mock/AnthropicSimulation.h"
 #include "providers/AnthropicProtocol.h"
@@ -22,7 +24,6 @@
 using Lathe::ErrorCode;
 using Lathe::Mock::AnthropicSimulation;
 using Lathe::Providers::AnthropicProtocol;
-using Lathe::Providers::ChatMessage;
 using Lathe::Providers::ChatRequest;
 using Lathe::Providers::OutgoingRequest;
 using Lathe::Providers::ProviderEndpoint;
@@ -30,10 +31,16 @@ using Lathe::Providers::ProviderProtocol;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
+using Lathe::TestSupport::bodyOf;
 using Lathe::TestSupport::chunkingMismatch;
+using Lathe::TestSupport::decodeChunks;
+using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::fixedSizeChunks;
-using Lathe::TestSupport::visibleText;
+using Lathe::TestSupport::headerValues;
+using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
+using namespace Lathe::TestSupport::EventLines;
 using nlohmann::json;
 
 namespace
@@ -64,109 +71,6 @@ ProviderEndpoint endpoint(const QString &baseUrl = QStringLiteral("https://api.a
     return result;
 }
 
-json bodyOf(const OutgoingRequest &request)
-{
-    return json::parse(request.body.constBegin(), request.body.constEnd());
-}
-
-QString jsonText(const json &value)
-{
-    return QString::fromStdString(value.dump());
-}
-
-QByteArrayList headerValues(const OutgoingRequest &request, QByteArrayView name)
-{
-    QByteArrayList values;
-    for (const auto &[key, value] : request.headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            values.append(value);
-    }
-    return values;
-}
-
-// One line per event. Protocol errors show only the part of the message before the JSON
-// library's own detail, which is not ours to pin down; provider codes follow a '#'.
-QString describe(const StreamEvent &event)
-{
-    switch (event.kind) {
-    case Kind::TextDelta:
-        return QStringLiteral("text:") + visibleText(event.text);
-    case Kind::ReasoningDelta:
-        return QStringLiteral("reasoning:") + visibleText(event.text);
-    case Kind::ToolCallDelta:
-        return QStringLiteral("tool:") + QString::number(event.toolCall.index) + QLatin1Char('|') +
-               visibleText(event.toolCall.id) + QLatin1Char('|') + visibleText(event.toolCall.name) +
-               QLatin1Char('|') + visibleText(event.toolCall.argumentsFragment);
-    case Kind::Usage:
-        return QStringLiteral("usage:") + QString::number(event.usage.inputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.outputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.cachedInputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.reasoningTokens);
-    case Kind::Finish:
-        return QStringLiteral("finish:") + visibleText(event.finishReason);
-    case Kind::Error: {
-        const QString message = event.error.code == ErrorCode::Protocol
-                                    ? event.error.message.section(QLatin1Char(':'), 0, 0)
-                                    : event.error.message;
-        QString line = QStringLiteral("error:") + Lathe::errorCodeName(event.error.code) + QLatin1Char('@') +
-                       event.error.where + QLatin1Char('|') + visibleText(message);
-        if (!event.error.providerCode.isEmpty())
-            line += QLatin1Char('#') + event.error.providerCode;
-        return line;
-    }
-    }
-    return QStringLiteral("unknown event kind");
-}
-
-QString text(const QString &delta)
-{
-    return QStringLiteral("text:") + visibleText(delta);
-}
-
-QString reasoning(const QString &delta)
-{
-    return QStringLiteral("reasoning:") + visibleText(delta);
-}
-
-QString finish(const QString &reason)
-{
-    return QStringLiteral("finish:") + reason;
-}
-
-QString usage(qint64 input, qint64 output, qint64 cached)
-{
-    // Anthropic never reports reasoning tokens apart: they are part of the output.
-    return QStringLiteral("usage:%1/%2/%3/-1").arg(input).arg(output).arg(cached);
-}
-
-QString tool(int index, const QString &id, const QString &name, const QString &arguments)
-{
-    return QStringLiteral("tool:") + QString::number(index) + QLatin1Char('|') + id + QLatin1Char('|') +
-           name + QLatin1Char('|') + visibleText(arguments);
-}
-
-QString error(const QString &code, const QString &where, const QString &message,
-              const QString &providerCode = {})
-{
-    QString line = QStringLiteral("error:") + code + QLatin1Char('@') + where + QLatin1Char('|') + message;
-    if (!providerCode.isEmpty())
-        line += QLatin1Char('#') + providerCode;
-    return line;
-}
-
-// Where the event holding `anchor` starts (its `event:` line): the byte offset errors name.
-QString eventByteOf(const QByteArray &transcript, const QByteArray &anchor)
-{
-    const qsizetype at = transcript.indexOf(anchor);
-    if (at < 0 || transcript.indexOf(anchor, at + 1) >= 0)
-        qFatal("anchor \"%s\" must occur exactly once in the transcript", anchor.constData());
-    const qsizetype eventLine = transcript.lastIndexOf("event: ", at);
-    const qsizetype blankLine = transcript.lastIndexOf("\n\n", at);
-    // An event without an `event:` line starts at its data line.
-    const qsizetype start = eventLine > blankLine ? eventLine : at;
-    return QStringLiteral("stream byte %1").arg(start);
-}
-
 QString transcriptPath(const QString &name)
 {
     return QString::fromUtf8(LATHE_TEST_DATA) + QStringLiteral("/transcripts/anthropic/") + name;
@@ -178,32 +82,6 @@ QByteArray transcript(const QString &name)
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read transcript %s", qPrintable(file.fileName()));
     return file.readAll();
-}
-
-struct Decoded
-{
-    QStringList events;
-    bool complete = false;
-
-    QString toString() const
-    {
-        return events.join(QLatin1Char('\n')) + QStringLiteral("\ncomplete: ") +
-               (complete ? QStringLiteral("yes") : QStringLiteral("no"));
-    }
-};
-
-Decoded decode(const ChatRequest &request, const QByteArrayList &chunks)
-{
-    const auto decoder = protocol().createDecoder(request);
-    QList<StreamEvent> out;
-    for (const QByteArray &chunk : chunks)
-        decoder->feed(chunk, out);
-    decoder->finish(out);
-    Decoded decoded;
-    for (const StreamEvent &event : out)
-        decoded.events.append(describe(event));
-    decoded.complete = decoder->isComplete();
-    return decoded;
 }
 
 Lathe::Http::HttpRequest httpPost(const QByteArray &path, const QByteArray &body)
@@ -535,8 +413,9 @@ QList<TranscriptRow> recordedTranscripts()
         const QByteArray bytes = transcript(QStringLiteral("overloaded_error.sse"));
         row(QStringLiteral("overloaded_error.sse"),
             {usage(25, 1, 0), text(QStringLiteral("Partial")),
-             error(QStringLiteral("provider"), eventByteOf(bytes, "\"overloaded_error\""),
-                   QStringLiteral("Overloaded [overloaded_error]"), QStringLiteral("overloaded_error"))},
+             providerError(eventByteOf(bytes, "\"overloaded_error\""),
+                           QStringLiteral("Overloaded [overloaded_error]"),
+                           QStringLiteral("overloaded_error"))},
             false);
     }
     // message_stop is the only end marker: a stop_reason alone does not complete the answer.
@@ -551,8 +430,8 @@ QList<TranscriptRow> recordedTranscripts()
         const QByteArray bytes = transcript(QStringLiteral("malformed_event.sse"));
         row(QStringLiteral("malformed_event.sse"),
             {usage(7, 1, -1), text(QStringLiteral("A")),
-             error(QStringLiteral("protocol"), eventByteOf(bytes, "\"text\":\"B\""),
-                   QStringLiteral("malformed JSON in stream event")),
+             protocolError(eventByteOf(bytes, "\"text\":\"B\""),
+                           QStringLiteral("malformed JSON in stream event")),
              text(QStringLiteral("C")), finish(QStringLiteral("end_turn")), usage(7, 3, -1)},
             true);
     }
@@ -586,19 +465,22 @@ void AnthropicProtocolTest::decodesRecordedTranscript()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    const Decoded whole = decode(sampleRequest(true), {transcript});
+    const DecodedResponse whole = decodeChunks(protocol(), sampleRequest(true), {transcript});
     QCOMPARE(whole.events, events);
     QCOMPARE(whole.complete, complete);
 
-    const Decoded byteAtATime = decode(sampleRequest(true), fixedSizeChunks(transcript, 1));
+    const DecodedResponse byteAtATime =
+        decodeChunks(protocol(), sampleRequest(true), fixedSizeChunks(transcript, 1));
     QCOMPARE(byteAtATime.toString(), whole.toString());
 
     // Whole, byte at a time, split at every offset, and random chunks (fixed seed) of up to 63
     // bytes, which cut most events in several places.
-    const QString mismatch = chunkingMismatch(
-        transcript,
-        [](const QByteArrayList &chunks) { return decode(sampleRequest(true), chunks).toString(); },
-        {.maxRandomChunk = 63});
+    const QString mismatch =
+        chunkingMismatch(transcript,
+                         [](const QByteArrayList &chunks) {
+                             return decodeChunks(protocol(), sampleRequest(true), chunks).toString();
+                         },
+                         {.maxRandomChunk = 63});
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
@@ -637,19 +519,17 @@ data: {"type":"message_stop"}
         << true;
     QTest::newRow("event: error with plain text keeps its words")
         << QByteArrayLiteral("event: error\ndata: upstream connect error\n\n")
-        << QStringList{error(QStringLiteral("provider"), QStringLiteral("stream byte 0"),
-                             QStringLiteral("upstream connect error"))}
+        << QStringList{providerError(QStringLiteral("stream byte 0"),
+                                     QStringLiteral("upstream connect error"))}
         << false;
     QTest::newRow("error without a type still fails")
         << QByteArrayLiteral("event: error\ndata: {\"type\":\"error\",\"error\":{\"message\":\"boom\"}}\n\n")
-        << QStringList{error(QStringLiteral("provider"), QStringLiteral("stream byte 0"),
-                             QStringLiteral("boom"))}
-        << false;
+        << QStringList{providerError(QStringLiteral("stream byte 0"), QStringLiteral("boom"))} << false;
     QTest::newRow("event: error whose payload lacks the top-level type")
         << QByteArrayLiteral(
                "event: error\ndata: {\"error\":{\"type\":\"api_error\",\"message\":\"Internal\"}}\n\n")
-        << QStringList{error(QStringLiteral("provider"), QStringLiteral("stream byte 0"),
-                             QStringLiteral("Internal [api_error]"), QStringLiteral("api_error"))}
+        << QStringList{providerError(QStringLiteral("stream byte 0"), QStringLiteral("Internal [api_error]"),
+                                     QStringLiteral("api_error"))}
         << false;
     QTest::newRow("a refusal is a finish reason") << QByteArrayLiteral(R"(event: message_delta
 data: {"type":"message_delta","delta":{"stop_reason":"refusal","stop_sequence":null,"stop_details":{"category":"cyber"}},"usage":{"output_tokens":0}}
@@ -689,11 +569,11 @@ void AnthropicProtocolTest::decodesInlineStreams()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    const Decoded whole = decode(sampleRequest(true), {transcript});
+    const DecodedResponse whole = decodeChunks(protocol(), sampleRequest(true), {transcript});
     QCOMPARE(whole.events, events);
     QCOMPARE(whole.complete, complete);
     const QString mismatch = chunkingMismatch(transcript, [](const QByteArrayList &chunks) {
-        return decode(sampleRequest(true), chunks).toString();
+        return decodeChunks(protocol(), sampleRequest(true), chunks).toString();
     });
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
@@ -755,15 +635,13 @@ void AnthropicProtocolTest::decodesWholeMessageOnlyAtFinish_data()
     QTest::newRow("error body with a 200 is a provider error")
         << QByteArrayLiteral(
                R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_011CSHoEeqs5C35K2UUqR7Fy"})")
-        << QStringList{error(QStringLiteral("provider"), QString(),
-                             QStringLiteral("Overloaded [overloaded_error]"),
-                             QStringLiteral("overloaded_error"))}
+        << QStringList{providerError(QString(), QStringLiteral("Overloaded [overloaded_error]"),
+                                     QStringLiteral("overloaded_error"))}
         << false;
 
     const auto rejectedRow = [](const char *name, const QByteArray &body, const QString &where,
                                 const QString &message) {
-        QTest::newRow(name) << body << QStringList{error(QStringLiteral("protocol"), where, message)}
-                            << false;
+        QTest::newRow(name) << body << QStringList{protocolError(where, message)} << false;
     };
     rejectedRow("missing content is a protocol error",
                 QByteArrayLiteral(R"({"id":"msg_1","type":"message","role":"assistant","model":"m"})"),
@@ -783,21 +661,8 @@ void AnthropicProtocolTest::decodesWholeMessageOnlyAtFinish()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    for (const qsizetype piece : {body.size(), qsizetype(1), qsizetype(7)}) {
-        const auto decoder = protocol().createDecoder(sampleRequest(false));
-        QList<StreamEvent> out;
-        for (const QByteArray &chunk : fixedSizeChunks(body, piece))
-            decoder->feed(chunk, out);
-        QVERIFY2(out.isEmpty(), "a whole body must be decoded only at finish()");
-        QVERIFY(!decoder->isComplete());
-
-        decoder->finish(out);
-        QStringList described;
-        for (const StreamEvent &event : out)
-            described.append(describe(event));
-        QCOMPARE(described, events);
-        QCOMPARE(decoder->isComplete(), complete);
-    }
+    const QString mismatch = wholeBodyMismatch(protocol(), sampleRequest(false), body, {events, complete});
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
 void AnthropicProtocolTest::httpErrorReadsAnthropicErrorBodies_data()

@@ -3,29 +3,24 @@
 // simulator speaking Gemini (answers, usage, max tokens, tool calls, every injected fault),
 // and against a scripted server to see exactly what goes on the wire (the key never in the URL).
 #include <memory>
-#include <optional>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QSignalSpy>
 #include <QTest>
 
+#include "ChatCallHarness.h"
 #include "RawHttpClient.h"
 #include "ScriptedHttpServer.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorServer.h"
-#include "providers/ChatCall.h"
 #include "providers/ProviderProtocol.h"
 
 using namespace Lathe;
 using namespace Lathe::TestSupport;
 using Lathe::Mock::SimulatedAnswer;
-using Lathe::Mock::SimulatorOptions;
 using Lathe::Mock::SimulatorServer;
-using Lathe::Providers::ChatCall;
 using Lathe::Providers::ChatOutcome;
 using Lathe::Providers::ChatRequest;
 using Lathe::Providers::ProviderEndpoint;
@@ -37,18 +32,6 @@ namespace
 {
 
 constexpr auto kModel = "lathe-sim";
-
-ChatRequest chatRequest(const QString &model, const QString &prompt, bool stream = true,
-                        std::optional<int> maxTokens = std::nullopt)
-{
-    ChatRequest request;
-    request.model = model;
-    request.messages = {{QStringLiteral("system"), QStringLiteral("You are a test.")},
-                        {QStringLiteral("user"), prompt}};
-    request.stream = stream;
-    request.maxOutputTokens = maxTokens;
-    return request;
-}
 
 QUrl rootUrl(quint16 port)
 {
@@ -62,45 +45,6 @@ ProviderEndpoint geminiEndpoint(const QUrl &baseUrl, int idleTimeoutMs = 10'000)
     endpoint.baseUrl = baseUrl;
     endpoint.idleTimeoutMs = idleTimeoutMs;
     return endpoint;
-}
-
-QString withoutFault(const QString &model)
-{
-    const qsizetype plus = model.indexOf(QLatin1Char('+'));
-    return plus < 0 ? model : model.first(plus);
-}
-
-// What the simulator answers to a request, by the same function it uses.
-SimulatedAnswer expectedAnswer(const ChatRequest &request)
-{
-    return Mock::simulateAnswer(withoutFault(request.model), request.messages,
-                                request.maxOutputTokens ? std::optional<qint64>(*request.maxOutputTokens)
-                                                        : std::nullopt);
-}
-
-QString textOf(const QList<StreamEvent> &events)
-{
-    QString text;
-    for (const StreamEvent &event : events) {
-        if (event.kind == StreamEvent::Kind::TextDelta)
-            text += event.text;
-    }
-    return text;
-}
-
-qsizetype countOf(const QList<StreamEvent> &events, StreamEvent::Kind kind)
-{
-    return std::count_if(events.begin(), events.end(),
-                         [kind](const StreamEvent &event) { return event.kind == kind; });
-}
-
-QString describe(const ChatOutcome &outcome)
-{
-    QString text = QStringLiteral("completed=%1 status=%2").arg(outcome.completed).arg(outcome.httpStatus);
-    if (outcome.error)
-        text += QStringLiteral(" error=%1: %2")
-                    .arg(errorCodeName(outcome.error->code), outcome.error->toString());
-    return text;
 }
 
 // A Gemini SSE event as the real service frames it.
@@ -138,13 +82,7 @@ private Q_SLOTS:
     void keyTravelsOnlyInTheGoogHeaderNeverInTheUrl();
 
 private:
-    struct Run
-    {
-        bool finished = false;
-        int finishedCount = 0;
-        ChatOutcome outcome;
-        QList<StreamEvent> events;
-    };
+    using Run = RecordedCall;
 
     Run run(const ProviderEndpoint &endpoint, const ChatRequest &request, int timeoutMs = 8000);
     ProviderEndpoint simulator(int idleTimeoutMs = 10'000) const
@@ -158,19 +96,14 @@ private:
 
 void GeminiE2eTest::initTestCase()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 2000;
-    options.firstTokenDelayMs = 10;
-    m_simulator = std::make_unique<SimulatorServer>(options);
-    const auto port = m_simulator->listen();
-    QVERIFY2(port.has_value(), qPrintable(port ? QString() : port.error().toString()));
+    QString why;
+    m_simulator = startSimulator(2000, 10, &why);
+    QVERIFY2(m_simulator, qPrintable(why));
 }
 
 void GeminiE2eTest::init()
 {
-    // A fresh manager per test: no connection or state carries over from one test to the next.
-    m_network = new QNetworkAccessManager(this);
-    m_network->setProxy(QNetworkProxy::NoProxy);
+    m_network = directNetwork(this);
 }
 
 void GeminiE2eTest::cleanup()
@@ -182,20 +115,7 @@ void GeminiE2eTest::cleanup()
 GeminiE2eTest::Run GeminiE2eTest::run(const ProviderEndpoint &endpoint, const ChatRequest &request,
                                       int timeoutMs)
 {
-    Run result;
-    ChatCall call(m_network, endpoint, request);
-    connect(&call, &ChatCall::eventsReceived, this,
-            [&result](const QList<StreamEvent> &events) { result.events += events; });
-    connect(&call, &ChatCall::finished, this, [&result](const ChatOutcome &outcome) {
-        ++result.finishedCount;
-        result.outcome = outcome;
-    });
-    QSignalSpy finished(&call, &ChatCall::finished);
-    call.start();
-    if (finished.isEmpty())
-        finished.wait(timeoutMs);
-    result.finished = call.isFinished() && result.finishedCount == 1;
-    return result;
+    return runCall(m_network, endpoint, request, timeoutMs);
 }
 
 // ---- against the simulator ------------------------------------------------------------------

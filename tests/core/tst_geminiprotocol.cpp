@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "Chunkings.h"
-#include "VisibleText.h"
+#include "DecoderRuns.h"
+#include "OutgoingRequestParts.h"
+#include "StreamEventLines.h"
 #include "providers/ChatTypes.h"
 #include "providers/GeminiProtocol.h"
 #include "providers/ProviderProtocol.h"
@@ -26,10 +28,16 @@ using Lathe::Providers::ProviderProtocol;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
+using Lathe::TestSupport::bodyOf;
 using Lathe::TestSupport::chunkingMismatch;
+using Lathe::TestSupport::decodeChunks;
+using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::fixedSizeChunks;
-using Lathe::TestSupport::visibleText;
+using Lathe::TestSupport::headerValues;
+using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
+using namespace Lathe::TestSupport::EventLines;
 
 namespace
 {
@@ -60,96 +68,6 @@ ProviderEndpoint endpoint(const QString &baseUrl, const QString &apiKey = {})
     return result;
 }
 
-nlohmann::json bodyOf(const OutgoingRequest &request)
-{
-    return nlohmann::json::parse(request.body.constBegin(), request.body.constEnd());
-}
-
-QString jsonText(const nlohmann::json &value)
-{
-    return QString::fromStdString(value.dump());
-}
-
-QByteArrayList headerValues(const OutgoingRequest &request, QByteArrayView name)
-{
-    QByteArrayList values;
-    for (const auto &[key, value] : request.headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            values.append(value);
-    }
-    return values;
-}
-
-// One line per event. Protocol errors show only the part of the message before the JSON
-// library's own detail, which is not ours to pin down.
-QString describe(const StreamEvent &event)
-{
-    switch (event.kind) {
-    case Kind::TextDelta:
-        return QStringLiteral("text:") + visibleText(event.text);
-    case Kind::ReasoningDelta:
-        return QStringLiteral("reasoning:") + visibleText(event.text);
-    case Kind::ToolCallDelta:
-        return QStringLiteral("tool:") + QString::number(event.toolCall.index) + QLatin1Char('|') +
-               visibleText(event.toolCall.id) + QLatin1Char('|') + visibleText(event.toolCall.name) +
-               QLatin1Char('|') + visibleText(event.toolCall.argumentsFragment);
-    case Kind::Usage:
-        return QStringLiteral("usage:%1/%2/%3/%4")
-            .arg(event.usage.inputTokens)
-            .arg(event.usage.outputTokens)
-            .arg(event.usage.cachedInputTokens)
-            .arg(event.usage.reasoningTokens);
-    case Kind::Finish:
-        return QStringLiteral("finish:") + visibleText(event.finishReason);
-    case Kind::Error: {
-        const QString message = event.error.code == ErrorCode::Protocol
-                                    ? event.error.message.section(QLatin1Char(':'), 0, 0)
-                                    : event.error.message;
-        QString line = QStringLiteral("error:") + Lathe::errorCodeName(event.error.code) + QLatin1Char('@') +
-                       event.error.where + QLatin1Char('|') + visibleText(message);
-        if (!event.error.providerCode.isEmpty())
-            line += QLatin1Char('#') + event.error.providerCode;
-        return line;
-    }
-    }
-    return QStringLiteral("unknown event kind");
-}
-
-QString text(const QString &delta)
-{
-    return QStringLiteral("text:") + visibleText(delta);
-}
-
-QString reasoning(const QString &delta)
-{
-    return QStringLiteral("reasoning:") + visibleText(delta);
-}
-
-QString finish(const QString &reason)
-{
-    return QStringLiteral("finish:") + reason;
-}
-
-QString usage(qint64 input, qint64 output, qint64 cached = -1, qint64 thoughts = -1)
-{
-    return QStringLiteral("usage:%1/%2/%3/%4").arg(input).arg(output).arg(cached).arg(thoughts);
-}
-
-QString tool(int index, const QString &id, const QString &name, const QString &arguments)
-{
-    return QStringLiteral("tool:") + QString::number(index) + QLatin1Char('|') + id + QLatin1Char('|') +
-           name + QLatin1Char('|') + visibleText(arguments);
-}
-
-QString error(const QString &code, const QString &where, const QString &message,
-              const QString &providerCode = {})
-{
-    QString line = QStringLiteral("error:") + code + QLatin1Char('@') + where + QLatin1Char('|') + message;
-    if (!providerCode.isEmpty())
-        line += QLatin1Char('#') + providerCode;
-    return line;
-}
-
 QString transcriptDir()
 {
     return QStringLiteral(LATHE_TEST_DATA "/transcripts/gemini");
@@ -163,41 +81,6 @@ QByteArray transcript(const QString &name)
     return file.readAll();
 }
 
-// Where an event's data line starts in a transcript: the SSE byte offset an error must name.
-QString streamByteOf(const QByteArray &bytes, const char *anchor)
-{
-    const qsizetype offset = bytes.indexOf(anchor);
-    if (offset < 0 || bytes.indexOf(anchor, offset + 1) >= 0)
-        qFatal("anchor \"%s\" must occur exactly once in the transcript", anchor);
-    return QStringLiteral("stream byte %1").arg(offset);
-}
-
-struct Decoded
-{
-    QStringList events;
-    bool complete = false;
-
-    QString toString() const
-    {
-        return events.join(QLatin1Char('\n')) + QStringLiteral("\ncomplete: ") +
-               (complete ? QStringLiteral("yes") : QStringLiteral("no"));
-    }
-};
-
-Decoded decode(bool stream, const QByteArrayList &chunks)
-{
-    const auto decoder = protocol().createDecoder(sampleRequest(stream));
-    QList<StreamEvent> out;
-    for (const QByteArray &chunk : chunks)
-        decoder->feed(chunk, out);
-    decoder->finish(out);
-    Decoded decoded;
-    for (const StreamEvent &event : out)
-        decoded.events.append(describe(event));
-    decoded.complete = decoder->isComplete();
-    return decoded;
-}
-
 // The expected decoding of every transcript file, by file name.
 struct TranscriptCase
 {
@@ -208,7 +91,6 @@ struct TranscriptCase
 
 QList<TranscriptCase> transcriptCases()
 {
-    const QString provider = QStringLiteral("provider");
     QList<TranscriptCase> cases;
     cases.append(
         {QStringLiteral("text.sse"),
@@ -245,18 +127,19 @@ QList<TranscriptCase> transcriptCases()
          {text(QStringLiteral("Here is how")), usage(15, 3), finish(QStringLiteral("SAFETY")), usage(15, 3)},
          true});
     cases.append({QStringLiteral("blocked_prompt.sse"),
-                  {usage(7, -1), error(provider, QStringLiteral("stream byte 0"),
-                                       QStringLiteral("the prompt was blocked: PROHIBITED_CONTENT"),
-                                       QStringLiteral("PROHIBITED_CONTENT"))},
+                  {usage(7, -1), providerError(QStringLiteral("stream byte 0"),
+                                               QStringLiteral("the prompt was blocked: PROHIBITED_CONTENT"),
+                                               QStringLiteral("PROHIBITED_CONTENT"))},
                   false});
     {
         const QByteArray bytes = transcript(QStringLiteral("error_after_200.sse"));
-        cases.append({QStringLiteral("error_after_200.sse"),
-                      {text(QStringLiteral("Partial")), usage(5, -1),
-                       error(provider, streamByteOf(bytes, "data: {\"error\""),
-                             QStringLiteral("The model is overloaded. Please try again later. [UNAVAILABLE]"),
-                             QStringLiteral("UNAVAILABLE"))},
-                      false});
+        cases.append(
+            {QStringLiteral("error_after_200.sse"),
+             {text(QStringLiteral("Partial")), usage(5, -1),
+              providerError(streamByteOf(bytes, "data: {\"error\""),
+                            QStringLiteral("The model is overloaded. Please try again later. [UNAVAILABLE]"),
+                            QStringLiteral("UNAVAILABLE"))},
+             false});
     }
     // The last event has no blank line after it: dropped, as the standard says, and the
     // finishReason in it never counts.
@@ -268,8 +151,7 @@ QList<TranscriptCase> transcriptCases()
         cases.append(
             {QStringLiteral("malformed.sse"),
              {text(QStringLiteral("A")), usage(5, 1),
-              error(
-                  QStringLiteral("protocol"),
+              protocolError(
                   streamByteOf(bytes, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"B\""),
                   QStringLiteral("malformed JSON in stream event")),
               text(QStringLiteral("C")), finish(QStringLiteral("STOP")), usage(5, 3)},
@@ -555,16 +437,20 @@ void GeminiProtocolTest::decodesStreamTranscript()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    const Decoded whole = decode(true, {bytes});
+    const DecodedResponse whole = decodeChunks(protocol(), sampleRequest(true), {bytes});
     QCOMPARE(whole.events, events);
     QCOMPARE(whole.complete, complete);
 
     // Byte at a time, every split point and random chunkings (fixed seed) of up to 63 bytes.
     const QString mismatch =
-        chunkingMismatch(bytes, [](const QByteArrayList &chunks) { return decode(true, chunks).toString(); },
+        chunkingMismatch(bytes,
+                         [](const QByteArrayList &chunks) {
+                             return decodeChunks(protocol(), sampleRequest(true), chunks).toString();
+                         },
                          {.maxRandomChunk = 63});
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
-    QCOMPARE(decode(true, fixedSizeChunks(bytes, 1)).toString(), whole.toString());
+    QCOMPARE(decodeChunks(protocol(), sampleRequest(true), fixedSizeChunks(bytes, 1)).toString(),
+             whole.toString());
 }
 
 void GeminiProtocolTest::malformedStreamEventCarriesTheParserReason()
@@ -591,12 +477,12 @@ void GeminiProtocolTest::streamWithoutFinishReasonIsIncomplete()
                           "\"model\"},\"index\": 0}],"
                           "\"usageMetadata\": {\"promptTokenCount\": 2,\"candidatesTokenCount\": "
                           "1,\"totalTokenCount\": 3}}\r\n\r\n");
-    const Decoded decoded = decode(true, {bytes});
+    const DecodedResponse decoded = decodeChunks(protocol(), sampleRequest(true), {bytes});
     QCOMPARE(decoded.events, (QStringList{text(QStringLiteral("Hi")), usage(2, 1)}));
     QVERIFY(!decoded.complete);
 
     // An empty body is no answer either.
-    QVERIFY(!decode(true, {}).complete);
+    QVERIFY(!decodeChunks(protocol(), sampleRequest(true), {}).complete);
 }
 
 void GeminiProtocolTest::decodesWholeResponseOnlyAtFinish_data()
@@ -657,23 +543,21 @@ void GeminiProtocolTest::decodesWholeResponseOnlyAtFinish_data()
         << QByteArrayLiteral(
                R"({"promptFeedback": {"blockReason": "SAFETY","blockReasonMessage": "Blocked for safety","safetyRatings": [{"category": "HARM_CATEGORY_HARASSMENT","probability": "HIGH"}]},"usageMetadata": {"promptTokenCount": 8,"totalTokenCount": 8}})")
         << QStringList{usage(8, -1),
-                       error(QStringLiteral("provider"), QStringLiteral("promptFeedback.blockReason"),
-                             QStringLiteral("the prompt was blocked: SAFETY (Blocked for safety)"),
-                             QStringLiteral("SAFETY"))}
+                       providerError(QStringLiteral("promptFeedback.blockReason"),
+                                     QStringLiteral("the prompt was blocked: SAFETY (Blocked for safety)"),
+                                     QStringLiteral("SAFETY"))}
         << false;
     QTest::newRow("error object is a provider error with the status word")
         << QByteArrayLiteral(
                R"({"error": {"code": 500,"message": "An internal error has occurred.","status": "INTERNAL"}})")
-        << QStringList{error(QStringLiteral("provider"), QString(),
-                             QStringLiteral("An internal error has occurred. [INTERNAL]"),
-                             QStringLiteral("INTERNAL"))}
+        << QStringList{providerError(QString(), QStringLiteral("An internal error has occurred. [INTERNAL]"),
+                                     QStringLiteral("INTERNAL"))}
         << false;
 
     // A body the decoder rejects gives one protocol error naming where, and is never complete.
     const auto rejectedRow = [](const char *name, const QByteArray &body, const QString &where,
                                 const QString &message) {
-        QTest::newRow(name) << body << QStringList{error(QStringLiteral("protocol"), where, message)}
-                            << false;
+        QTest::newRow(name) << body << QStringList{protocolError(where, message)} << false;
     };
     rejectedRow("no candidates is a protocol error",
                 QByteArrayLiteral(R"({"modelVersion": "gemini-2.0-flash"})"), QStringLiteral("candidates"),
@@ -696,21 +580,8 @@ void GeminiProtocolTest::decodesWholeResponseOnlyAtFinish()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    for (const qsizetype piece : {body.size(), qsizetype(1), qsizetype(7)}) {
-        const auto decoder = protocol().createDecoder(sampleRequest(false));
-        QList<StreamEvent> out;
-        for (const QByteArray &chunk : fixedSizeChunks(body, piece))
-            decoder->feed(chunk, out);
-        QVERIFY2(out.isEmpty(), "a whole body must be decoded only at finish()");
-        QVERIFY(!decoder->isComplete());
-
-        decoder->finish(out);
-        QStringList described;
-        for (const StreamEvent &event : out)
-            described.append(describe(event));
-        QCOMPARE(described, events);
-        QCOMPARE(decoder->isComplete(), complete);
-    }
+    const QString mismatch = wholeBodyMismatch(protocol(), sampleRequest(false), body, {events, complete});
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
 void GeminiProtocolTest::httpErrorReadsGooglesErrorObject_data()

@@ -7,24 +7,21 @@
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
 
+#include "ChatCallHarness.h"
+#include "OutgoingRequestParts.h"
 #include "RawHttpClient.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorServer.h"
-#include "providers/ChatCall.h"
 #include "providers/ProviderProtocol.h"
 
 using namespace Lathe;
 using namespace Lathe::TestSupport;
 using Lathe::Mock::SimulatedAnswer;
-using Lathe::Mock::SimulatorOptions;
 using Lathe::Mock::SimulatorServer;
-using Lathe::Providers::ChatCall;
 using Lathe::Providers::ChatOutcome;
 using Lathe::Providers::ChatRequest;
 using Lathe::Providers::ProviderEndpoint;
@@ -38,18 +35,6 @@ namespace
 constexpr auto kModel = "lathe-sim";
 const QString kToolName = QStringLiteral("search_docs");
 
-ChatRequest chatRequest(const QString &model, const QString &prompt, bool stream = true,
-                        std::optional<int> maxTokens = std::nullopt)
-{
-    ChatRequest request;
-    request.model = model;
-    request.messages = {{QStringLiteral("system"), QStringLiteral("You are a test.")},
-                        {QStringLiteral("user"), prompt}};
-    request.stream = stream;
-    request.maxOutputTokens = maxTokens;
-    return request;
-}
-
 QStringList codes(ErrorCode usual, std::optional<ErrorCode> alternative = std::nullopt)
 {
     QStringList names{errorCodeName(usual)};
@@ -61,47 +46,6 @@ QStringList codes(ErrorCode usual, std::optional<ErrorCode> alternative = std::n
 QString withFault(const QString &fault)
 {
     return QLatin1String(kModel) + QLatin1Char('+') + fault;
-}
-
-// What the simulator answers to a request, by the same function it uses.
-SimulatedAnswer expectedAnswer(const ChatRequest &request)
-{
-    QString model = request.model;
-    if (const qsizetype plus = model.indexOf(QLatin1Char('+')); plus >= 0)
-        model.truncate(plus);
-    return Mock::simulateAnswer(model, request.messages,
-                                request.maxOutputTokens ? std::optional<qint64>(*request.maxOutputTokens)
-                                                        : std::nullopt);
-}
-
-QString textOf(const QList<StreamEvent> &events)
-{
-    QString text;
-    for (const StreamEvent &event : events) {
-        if (event.kind == StreamEvent::Kind::TextDelta)
-            text += event.text;
-    }
-    return text;
-}
-
-qsizetype countOf(const QList<StreamEvent> &events, StreamEvent::Kind kind)
-{
-    return std::count_if(events.begin(), events.end(),
-                         [kind](const StreamEvent &event) { return event.kind == kind; });
-}
-
-QString describe(const ChatOutcome &outcome)
-{
-    QString text = QStringLiteral("completed=%1 status=%2").arg(outcome.completed).arg(outcome.httpStatus);
-    if (outcome.error)
-        text += QStringLiteral(" error=%1: %2")
-                    .arg(errorCodeName(outcome.error->code), outcome.error->toString());
-    return text;
-}
-
-QString dumped(const nlohmann::json &value)
-{
-    return QString::fromStdString(value.dump());
 }
 
 nlohmann::json parseJson(QByteArrayView bytes)
@@ -138,13 +82,7 @@ private Q_SLOTS:
     void simulatorRejectsBadRequestsInOllamasShape();
 
 private:
-    struct Run
-    {
-        bool finished = false;
-        int finishedCount = 0;
-        ChatOutcome outcome;
-        QList<StreamEvent> events;
-    };
+    using Run = RecordedCall;
 
     Run run(const ChatRequest &request, int idleTimeoutMs = 10'000, int timeoutMs = 10'000);
     ProviderEndpoint endpoint(int idleTimeoutMs = 10'000) const;
@@ -156,19 +94,14 @@ private:
 
 void OllamaE2eTest::initTestCase()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 2000;
-    options.firstTokenDelayMs = 10;
-    m_simulator = std::make_unique<SimulatorServer>(options);
-    const auto port = m_simulator->listen();
-    QVERIFY2(port.has_value(), qPrintable(port ? QString() : port.error().toString()));
+    QString why;
+    m_simulator = startSimulator(2000, 10, &why);
+    QVERIFY2(m_simulator, qPrintable(why));
 }
 
 void OllamaE2eTest::init()
 {
-    // A fresh manager per test: no connection or state carries over from one test to the next.
-    m_network = new QNetworkAccessManager(this);
-    m_network->setProxy(QNetworkProxy::NoProxy);
+    m_network = directNetwork(this);
 }
 
 void OllamaE2eTest::cleanup()
@@ -194,20 +127,7 @@ QByteArray OllamaE2eTest::bodyFor(const ChatRequest &request) const
 
 OllamaE2eTest::Run OllamaE2eTest::run(const ChatRequest &request, int idleTimeoutMs, int timeoutMs)
 {
-    Run result;
-    ChatCall call(m_network, endpoint(idleTimeoutMs), request);
-    connect(&call, &ChatCall::eventsReceived, this,
-            [&result](const QList<StreamEvent> &events) { result.events += events; });
-    connect(&call, &ChatCall::finished, this, [&result](const ChatOutcome &outcome) {
-        ++result.finishedCount;
-        result.outcome = outcome;
-    });
-    QSignalSpy finished(&call, &ChatCall::finished);
-    call.start();
-    if (finished.isEmpty())
-        finished.wait(timeoutMs);
-    result.finished = call.isFinished() && result.finishedCount == 1;
-    return result;
+    return runCall(m_network, endpoint(idleTimeoutMs), request, timeoutMs);
 }
 
 // ---- ChatCall against the simulator ---------------------------------------------------------
@@ -457,17 +377,17 @@ void OllamaE2eTest::simulatorStreamsNdjsonUnlessToldNot()
     for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
         const nlohmann::json line = parseJson(lines[i]);
         QVERIFY2(line.is_object(), lines[i].constData());
-        QCOMPARE(dumped(line.at("model")), QStringLiteral("\"lathe-sim\""));
+        QCOMPARE(jsonText(line.at("model")), QStringLiteral("\"lathe-sim\""));
         QVERIFY(line.at("created_at").is_string());
-        QCOMPARE(dumped(line.at("done")), QStringLiteral("false"));
-        QCOMPARE(dumped(line.at("message").at("role")), QStringLiteral("\"assistant\""));
+        QCOMPARE(jsonText(line.at("done")), QStringLiteral("false"));
+        QCOMPARE(jsonText(line.at("message").at("role")), QStringLiteral("\"assistant\""));
         text += QString::fromStdString(line.at("message").at("content").get<std::string>());
     }
     QCOMPARE(text, expected.text());
 
     const nlohmann::json last = parseJson(lines.back());
-    QCOMPARE(dumped(last.at("done")), QStringLiteral("true"));
-    QCOMPARE(dumped(last.at("done_reason")), QStringLiteral("\"stop\""));
+    QCOMPARE(jsonText(last.at("done")), QStringLiteral("true"));
+    QCOMPARE(jsonText(last.at("done_reason")), QStringLiteral("\"stop\""));
     QCOMPARE(last.at("prompt_eval_count").get<qint64>(), expected.promptTokens);
     QCOMPARE(last.at("eval_count").get<qint64>(), qint64(expected.tokens.size()));
     for (const char *duration : {"total_duration", "load_duration", "prompt_eval_duration", "eval_duration"})
@@ -496,8 +416,8 @@ void OllamaE2eTest::simulatorAnswersWholeWithStreamFalse()
     const SimulatedAnswer expected = Mock::simulateAnswer(
         QLatin1String(kModel), {{QStringLiteral("user"), QStringLiteral("Hello there")}}, 7);
     QCOMPARE(QString::fromStdString(answer.at("message").at("content").get<std::string>()), expected.text());
-    QCOMPARE(dumped(answer.at("done")), QStringLiteral("true"));
-    QCOMPARE(dumped(answer.at("done_reason")), QStringLiteral("\"length\""));
+    QCOMPARE(jsonText(answer.at("done")), QStringLiteral("true"));
+    QCOMPARE(jsonText(answer.at("done_reason")), QStringLiteral("\"length\""));
     QCOMPARE(answer.at("eval_count").get<qint64>(), qint64(7));
 }
 

@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "Chunkings.h"
-#include "VisibleText.h"
+#include "DecoderRuns.h"
+#include "OutgoingRequestParts.h"
+#include "StreamEventLines.h"
 #include "http/NdjsonParser.h"
 #include "providers/ChatTypes.h"
 #include "providers/OllamaProtocol.h"
@@ -26,10 +28,15 @@ using Lathe::Providers::ProviderProtocol;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
+using Lathe::TestSupport::bodyOf;
 using Lathe::TestSupport::chunkingMismatch;
-using Lathe::TestSupport::fixedSizeChunks;
-using Lathe::TestSupport::visibleText;
+using Lathe::TestSupport::decodeChunks;
+using Lathe::TestSupport::DecodedResponse;
+using Lathe::TestSupport::headerValues;
+using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
+using namespace Lathe::TestSupport::EventLines;
 
 namespace
 {
@@ -65,130 +72,12 @@ ProviderEndpoint local()
     return endpoint(QStringLiteral("http://localhost:11434"));
 }
 
-nlohmann::json bodyOf(const OutgoingRequest &request)
-{
-    return nlohmann::json::parse(request.body.constBegin(), request.body.constEnd());
-}
-
-QString jsonText(const nlohmann::json &value)
-{
-    return QString::fromStdString(value.dump());
-}
-
-QByteArrayList headerValues(const OutgoingRequest &request, QByteArrayView name)
-{
-    QByteArrayList values;
-    for (const auto &[key, value] : request.headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            values.append(value);
-    }
-    return values;
-}
-
-// One line per event. Protocol errors show only the part of the message before the JSON
-// parser's own detail (its wording is not ours to pin down).
-QString describe(const StreamEvent &event)
-{
-    switch (event.kind) {
-    case Kind::TextDelta:
-        return QStringLiteral("text:") + visibleText(event.text);
-    case Kind::ReasoningDelta:
-        return QStringLiteral("reasoning:") + visibleText(event.text);
-    case Kind::ToolCallDelta:
-        return QStringLiteral("tool:") + QString::number(event.toolCall.index) + QLatin1Char('|') +
-               visibleText(event.toolCall.id) + QLatin1Char('|') + visibleText(event.toolCall.name) +
-               QLatin1Char('|') + visibleText(event.toolCall.argumentsFragment);
-    case Kind::Usage:
-        return QStringLiteral("usage:") + QString::number(event.usage.inputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.outputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.cachedInputTokens) + QLatin1Char('/') +
-               QString::number(event.usage.reasoningTokens);
-    case Kind::Finish:
-        return QStringLiteral("finish:") + visibleText(event.finishReason);
-    case Kind::Error: {
-        const QString message = event.error.code == ErrorCode::Protocol
-                                    ? event.error.message.section(QLatin1Char(':'), 0, 0)
-                                    : event.error.message;
-        return QStringLiteral("error:") + Lathe::errorCodeName(event.error.code) + QLatin1Char('@') +
-               event.error.where + QLatin1Char('|') + visibleText(message);
-    }
-    }
-    return QStringLiteral("unknown event kind");
-}
-
-QString text(const QString &delta)
-{
-    return QStringLiteral("text:") + visibleText(delta);
-}
-
-QString reasoning(const QString &delta)
-{
-    return QStringLiteral("reasoning:") + visibleText(delta);
-}
-
-QString finish(const QString &reason)
-{
-    return QStringLiteral("finish:") + reason;
-}
-
-QString usage(qint64 input, qint64 output)
-{
-    // Ollama reports neither cached nor reasoning tokens.
-    return QStringLiteral("usage:%1/%2/-1/-1").arg(input).arg(output);
-}
-
-QString tool(int index, const QString &id, const QString &name, const QString &arguments)
-{
-    return QStringLiteral("tool:") + QString::number(index) + QLatin1Char('|') + id + QLatin1Char('|') +
-           name + QLatin1Char('|') + visibleText(arguments);
-}
-
-QString error(const QString &code, const QString &where, const QString &message)
-{
-    return QStringLiteral("error:") + code + QLatin1Char('@') + where + QLatin1Char('|') + message;
-}
-
-// The offset of `anchor` (which must occur exactly once) plus `plus`, as an error names it.
-QString streamByteOf(const QByteArray &transcript, const char *anchor, qsizetype plus = 0)
-{
-    const qsizetype offset = transcript.indexOf(anchor);
-    if (offset < 0 || transcript.indexOf(anchor, offset + 1) >= 0)
-        qFatal("anchor \"%s\" must occur exactly once in the transcript", anchor);
-    return QStringLiteral("stream byte %1").arg(offset + plus);
-}
-
 QByteArray transcript(const char *name)
 {
     QFile file(QString::fromUtf8(LATHE_TEST_DATA "/transcripts/ollama/") + QString::fromUtf8(name));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read transcript %s: %s", name, qPrintable(file.errorString()));
     return file.readAll();
-}
-
-struct Decoded
-{
-    QStringList events;
-    bool complete = false;
-
-    QString toString() const
-    {
-        return events.join(QLatin1Char('\n')) + QStringLiteral("\ncomplete: ") +
-               (complete ? QStringLiteral("yes") : QStringLiteral("no"));
-    }
-};
-
-Decoded decode(bool stream, const QByteArrayList &chunks)
-{
-    const auto decoder = protocol().createDecoder(sampleRequest(stream));
-    QList<StreamEvent> out;
-    for (const QByteArray &chunk : chunks)
-        decoder->feed(chunk, out);
-    decoder->finish(out);
-    Decoded decoded;
-    for (const StreamEvent &event : out)
-        decoded.events.append(describe(event));
-    decoded.complete = decoder->isComplete();
-    return decoded;
 }
 
 } // namespace
@@ -426,9 +315,10 @@ void OllamaProtocolTest::decodesStreamTranscript_data()
         QTest::newRow("error-mid-stream.ndjson")
             << bytes
             << QStringList{text(QStringLiteral(" Yes")), text(QStringLiteral(".")),
-                           error(QStringLiteral("provider"), streamByteOf(bytes, "{\"error\""),
-                                 QStringLiteral(
-                                     "an error was encountered while running the model: unexpected EOF"))}
+                           providerError(
+                               streamByteOf(bytes, "{\"error\""),
+                               QStringLiteral(
+                                   "an error was encountered while running the model: unexpected EOF"))}
             << false;
     }
     QTest::newRow("truncated.ndjson: no done line")
@@ -452,8 +342,8 @@ void OllamaProtocolTest::decodesStreamTranscript_data()
         QTest::newRow("malformed-line.ndjson: later lines still decode")
             << bytes
             << QStringList{text(QStringLiteral("A")),
-                           error(QStringLiteral("protocol"), streamByteOf(bytes, "fals}", 4),
-                                 QStringLiteral("malformed JSON on line 2")),
+                           protocolError(streamByteOf(bytes, "fals}", 4),
+                                         QStringLiteral("malformed JSON on line 2")),
                            text(QStringLiteral("C")), finish(QStringLiteral("stop")), usage(9, 3)}
             << true;
     }
@@ -466,9 +356,8 @@ void OllamaProtocolTest::decodesStreamTranscript_data()
                               "{\"error\":{\"message\":\"upstream timeout\",\"type\":\"api_error\"}}\r\n");
         QTest::newRow("CRLF, a blank line, and an error in OpenAI's object shape")
             << bytes
-            << QStringList{text(QStringLiteral("A")),
-                           error(QStringLiteral("provider"), streamByteOf(bytes, "{\"error\""),
-                                 QStringLiteral("upstream timeout"))}
+            << QStringList{text(QStringLiteral("A")), providerError(streamByteOf(bytes, "{\"error\""),
+                                                                    QStringLiteral("upstream timeout"))}
             << false;
     }
     {
@@ -476,8 +365,8 @@ void OllamaProtocolTest::decodesStreamTranscript_data()
                                                    "{\"done\":true}\n");
         QTest::newRow("a line that is no object; done without a reason or counts")
             << bytes
-            << QStringList{error(QStringLiteral("protocol"), QStringLiteral("stream byte 0"),
-                                 QStringLiteral("line 1 is not a JSON object"))}
+            << QStringList{protocolError(QStringLiteral("stream byte 0"),
+                                         QStringLiteral("line 1 is not a JSON object"))}
             << true;
     }
     QTest::newRow("arguments keep the server's member order; null and text arguments")
@@ -502,8 +391,8 @@ void OllamaProtocolTest::decodesStreamTranscript_data()
         QTest::newRow("invalid UTF-8 in a line; final line without a newline")
             << bytes
             << QStringList{text(QStringLiteral("\u00E9")),
-                           error(QStringLiteral("protocol"), streamByteOf(bytes, "\xC3(", 1),
-                                 QStringLiteral("malformed JSON on line 2")),
+                           protocolError(streamByteOf(bytes, "\xC3(", 1),
+                                         QStringLiteral("malformed JSON on line 2")),
                            finish(QStringLiteral("stop"))}
             << true;
     }
@@ -515,14 +404,17 @@ void OllamaProtocolTest::decodesStreamTranscript()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    const Decoded whole = decode(true, {transcript});
+    const DecodedResponse whole = decodeChunks(protocol(), sampleRequest(true), {transcript});
     QCOMPARE(whole.events, events);
     QCOMPARE(whole.complete, complete);
 
     // Byte at a time, every split, and random chunks of up to 63 bytes (fixed seed).
-    const QString mismatch = chunkingMismatch(
-        transcript, [](const QByteArrayList &chunks) { return decode(true, chunks).toString(); },
-        {.randomRounds = 20, .maxRandomChunk = 63});
+    const QString mismatch =
+        chunkingMismatch(transcript,
+                         [](const QByteArrayList &chunks) {
+                             return decodeChunks(protocol(), sampleRequest(true), chunks).toString();
+                         },
+                         {.randomRounds = 20, .maxRandomChunk = 63});
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
@@ -554,13 +446,11 @@ void OllamaProtocolTest::overlongLineIsOneProtocolError()
         decoder->feed(megabyte, out);
     decoder->feed(QByteArrayLiteral("\"},\"done\":true}\n"), out);
     decoder->finish(out);
-    QStringList described;
-    for (const StreamEvent &event : out)
-        described.append(describe(event));
-    QCOMPARE(described, (QStringList{text(QStringLiteral("A")),
-                                     // line 1 is 40 bytes and its LF
-                                     error(QStringLiteral("protocol"), QStringLiteral("stream byte 41"),
-                                           QStringLiteral("line 2 is longer than 33554432 bytes"))}));
+    QCOMPARE(describeAll(out),
+             (QStringList{text(QStringLiteral("A")),
+                          // line 1 is 40 bytes and its LF
+                          protocolError(QStringLiteral("stream byte 41"),
+                                        QStringLiteral("line 2 is longer than 33554432 bytes"))}));
     QVERIFY(!decoder->isComplete());
 }
 
@@ -594,8 +484,8 @@ void OllamaProtocolTest::decodesWholeResponseOnlyAtFinish_data()
         << QByteArrayLiteral(
                "{\"error\":\"model requires more system memory (5.6 GiB) than is available (2.1 "
                "GiB)\"}")
-        << QStringList{error(
-               QStringLiteral("provider"), QString(),
+        << QStringList{providerError(
+               QString(),
                QStringLiteral("model requires more system memory (5.6 GiB) than is available (2.1 GiB)"))}
         << false;
     QTest::newRow("not done: incomplete, no error")
@@ -604,8 +494,7 @@ void OllamaProtocolTest::decodesWholeResponseOnlyAtFinish_data()
 
     const auto rejectedRow = [](const char *name, const QByteArray &body, const QString &where,
                                 const QString &message) {
-        QTest::newRow(name) << body << QStringList{error(QStringLiteral("protocol"), where, message)}
-                            << false;
+        QTest::newRow(name) << body << QStringList{protocolError(where, message)} << false;
     };
     rejectedRow("a JSON array is no response", QByteArrayLiteral(R"([{"done":true}])"),
                 QStringLiteral("response byte 0"), QStringLiteral("response is not a JSON object"));
@@ -625,21 +514,8 @@ void OllamaProtocolTest::decodesWholeResponseOnlyAtFinish()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    for (const qsizetype piece : {body.size(), qsizetype(1), qsizetype(7)}) {
-        const auto decoder = protocol().createDecoder(sampleRequest(false));
-        QList<StreamEvent> out;
-        for (const QByteArray &chunk : fixedSizeChunks(body, piece))
-            decoder->feed(chunk, out);
-        QVERIFY2(out.isEmpty(), "a whole body must be decoded only at finish()");
-        QVERIFY(!decoder->isComplete());
-
-        decoder->finish(out);
-        QStringList described;
-        for (const StreamEvent &event : out)
-            described.append(describe(event));
-        QCOMPARE(described, events);
-        QCOMPARE(decoder->isComplete(), complete);
-    }
+    const QString mismatch = wholeBodyMismatch(protocol(), sampleRequest(false), body, {events, complete});
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
 void OllamaProtocolTest::httpErrorReadsOllamasErrorString_data()

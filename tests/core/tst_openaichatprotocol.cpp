@@ -8,6 +8,7 @@
 
 #include "Chunkings.h"
 #include "DecoderRuns.h"
+#include "OutgoingRequestParts.h"
 #include "StreamEventLines.h"
 #include "VisibleText.h"
 #include "providers/ChatTypes.h"
@@ -15,7 +16,6 @@
 #include "providers/ProviderProtocol.h"
 
 using Lathe::ErrorCode;
-using Lathe::Providers::ChatMessage;
 using Lathe::Providers::ChatRequest;
 using Lathe::Providers::OpenAiChatProtocol;
 using Lathe::Providers::OutgoingRequest;
@@ -25,9 +25,12 @@ using Lathe::Providers::StreamEvent;
 using Lathe::Providers::TokenUsage;
 using Lathe::Providers::ToolCallDelta;
 using Lathe::Providers::WireProtocol;
+using Lathe::TestSupport::bodyOf;
 using Lathe::TestSupport::chunkingMismatch;
 using Lathe::TestSupport::decodeChunks;
 using Lathe::TestSupport::DecodedResponse;
+using Lathe::TestSupport::headerValues;
+using Lathe::TestSupport::jsonText;
 using Lathe::TestSupport::visibleText;
 using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
@@ -57,26 +60,6 @@ ProviderEndpoint endpoint(const QString &baseUrl, const QString &apiKey = {})
     result.baseUrl = QUrl(baseUrl);
     result.apiKey = apiKey;
     return result;
-}
-
-nlohmann::json bodyOf(const OutgoingRequest &request)
-{
-    return nlohmann::json::parse(request.body.constBegin(), request.body.constEnd());
-}
-
-QString jsonText(const nlohmann::json &value)
-{
-    return QString::fromStdString(value.dump());
-}
-
-QByteArrayList headerValues(const OutgoingRequest &request, QByteArrayView name)
-{
-    QByteArrayList values;
-    for (const auto &[key, value] : request.headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            values.append(value);
-    }
-    return values;
 }
 
 // Recorded from api.openai.com (ids shortened): role chunk, content, finish, usage, [DONE].
@@ -491,6 +474,94 @@ data: {"choices":[{"index":0,"delta":{"content":"C"}}]}
                                QStringLiteral("malformed JSON in stream event"))}
             << false;
     }
+    // llama.cpp's server writes an error during a stream on a line of its own, `error: {…}`, and
+    // then still ends the stream with [DONE].
+    {
+        const QByteArray transcript = QByteArrayLiteral(
+            R"(data: {"choices":[{"index":0,"delta":{"content":"Partial"},"finish_reason":null}],"object":"chat.completion.chunk"}
+
+error: {"code":500,"message":"Input prompt is too big compared to KV size. Please try increasing KV size.","type":"server_error"}
+
+data: [DONE]
+
+)");
+        QTest::newRow("llama.cpp error line after content")
+            << transcript
+            << QStringList{text(QStringLiteral("Partial")),
+                           providerError(streamByteOf(transcript, "error: {"),
+                                         QStringLiteral("Input prompt is too big compared to KV size. Please "
+                                                        "try increasing KV size. [server_error]"))}
+            << true;
+    }
+    QTest::newRow("llama.cpp error line alone, CRLF line ends")
+        << QByteArrayLiteral(
+               "error: {\"code\":400,\"message\":\"the request exceeds the available context size, try "
+               "increasing it\",\"type\":\"exceed_context_size_error\"}\r\n\r\n")
+        << QStringList{providerError(QStringLiteral("stream byte 0"),
+                                     QStringLiteral("the request exceeds the available context size, try "
+                                                    "increasing it [exceed_context_size_error]"))}
+        << false;
+    {
+        const QByteArray transcript =
+            QByteArrayLiteral("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\"}}]}\n"
+                              "warning: slow\n"
+                              "\n"
+                              "foo: bar\n"
+                              "\n"
+                              ": comment\n"
+                              "error: the slot was cancelled\n"
+                              "\n");
+        QTest::newRow("llama.cpp error line in plain text; other unknown fields are ignored")
+            << transcript
+            << QStringList{text(QStringLiteral("A")), providerError(streamByteOf(transcript, "error: "),
+                                                                    QStringLiteral("the slot was cancelled"))}
+            << false;
+    }
+    {
+        const QByteArray transcript = QByteArrayLiteral(
+            R"(data: {"choices":[{"index":0,"delta":{"content":"B"}}]}
+error: {"error":{"message":"wrapped","type":"server_error"}}
+
+)");
+        QTest::newRow("error line in the same event as data, in OpenAI's error shape")
+            << transcript
+            << QStringList{providerError(streamByteOf(transcript, "error: "),
+                                         QStringLiteral("wrapped [server_error]")),
+                           text(QStringLiteral("B"))}
+            << false;
+    }
+    // llama.cpp counts tokens in `timings`: prompt_n is the prompt tokens it evaluated, cache_n
+    // those it reused from its KV cache, predicted_n the output.
+    QTest::newRow("llama.cpp timings without usage give the usage")
+        << QByteArrayLiteral(
+               R"(data: {"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"object":"chat.completion.chunk"}
+
+data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"object":"chat.completion.chunk","timings":{"prompt_n":11,"prompt_ms":40.5,"prompt_per_token_ms":3.68,"prompt_per_second":271.6,"predicted_n":16,"predicted_ms":320.1,"predicted_per_token_ms":20.0,"predicted_per_second":49.98}}
+
+data: [DONE]
+
+)") << QStringList{text(QStringLiteral("Hi")), finish(QStringLiteral("stop")), usage(11, 16, -1, -1)}
+        << true;
+    QTest::newRow("llama.cpp timings with cache_n count the cached prompt as input")
+        << QByteArrayLiteral(
+               R"(data: {"choices":[{"index":0,"delta":{},"finish_reason":"length"}],"timings":{"cache_n":32,"prompt_n":11,"prompt_ms":40.5,"prompt_per_token_ms":3.68,"prompt_per_second":271.6,"predicted_n":4,"predicted_ms":80.0,"predicted_per_token_ms":20.0,"predicted_per_second":50.0}}
+
+)") << QStringList{finish(QStringLiteral("length")), usage(43, 4, 32, -1)}
+        << true;
+    QTest::newRow("usage wins over llama.cpp timings in the same chunk")
+        << QByteArrayLiteral(
+               R"(data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"completion_tokens":16,"prompt_tokens":43,"total_tokens":59},"timings":{"cache_n":32,"prompt_n":11,"predicted_n":16}}
+
+data: [DONE]
+
+)") << QStringList{finish(QStringLiteral("stop")), usage(43, 16, -1, -1)}
+        << true;
+    QTest::newRow("timings without counts give no usage")
+        << QByteArrayLiteral(
+               R"(data: {"choices":[{"index":0,"delta":{"content":"x"}}],"timings":{"prompt_n":-1,"predicted_ms":1.5}}
+
+)") << QStringList{text(QStringLiteral("x"))}
+        << false;
     QTest::newRow("tool call fragments, two parallel calls")
         << QByteArrayLiteral(
                R"(data: {"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_Ab1","type":"function","function":{"name":"get_weather","arguments":""}}]},"logprobs":null,"finish_reason":null}],"usage":null}
@@ -605,6 +676,11 @@ void OpenAiChatProtocolTest::decodesWholeResponseOnlyAtFinish_data()
         << QStringList{tool(0, QStringLiteral("call_1"), QStringLiteral("f"), QStringLiteral("{\"a\":1}")),
                        tool(1, QStringLiteral("call_2"), QStringLiteral("g"), QStringLiteral("{}")),
                        finish(QStringLiteral("tool_calls"))}
+        << true;
+    QTest::newRow("llama.cpp timings without usage give the usage")
+        << QByteArrayLiteral(
+               R"({"choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"object":"chat.completion","timings":{"cache_n":5,"prompt_n":6,"prompt_ms":12.0,"predicted_n":2,"predicted_ms":30.0}})")
+        << QStringList{text(QStringLiteral("Hi")), finish(QStringLiteral("stop")), usage(11, 2, 5, -1)}
         << true;
     QTest::newRow("error object is a provider error")
         << QByteArrayLiteral(

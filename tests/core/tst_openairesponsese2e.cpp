@@ -3,25 +3,21 @@
 // built-in simulator: answers streamed and whole, usage, the max_output_tokens cut, a tool call,
 // and every injected fault.
 #include <memory>
-#include <optional>
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QSignalSpy>
 #include <QTest>
 
+#include "ChatCallHarness.h"
 #include "RawHttpClient.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorServer.h"
-#include "providers/ChatCall.h"
 #include "providers/ProviderProtocol.h"
 
 using namespace Lathe;
+using namespace Lathe::TestSupport;
 using Lathe::Mock::SimulatedAnswer;
-using Lathe::Mock::SimulatorOptions;
 using Lathe::Mock::SimulatorServer;
-using Lathe::Providers::ChatCall;
 using Lathe::Providers::ChatOutcome;
 using Lathe::Providers::ChatRequest;
 using Lathe::Providers::ProviderEndpoint;
@@ -33,60 +29,6 @@ namespace
 {
 
 constexpr auto kModel = "lathe-sim";
-
-ChatRequest chatRequest(const QString &model, const QString &prompt, bool stream = true,
-                        std::optional<int> maxTokens = std::nullopt)
-{
-    ChatRequest request;
-    request.model = model;
-    request.messages = {{QStringLiteral("system"), QStringLiteral("You are a test.")},
-                        {QStringLiteral("user"), prompt}};
-    request.stream = stream;
-    request.maxOutputTokens = maxTokens;
-    return request;
-}
-
-QString modelOnly(const ChatRequest &request)
-{
-    const qsizetype plus = request.model.indexOf(QLatin1Char('+'));
-    return plus < 0 ? request.model : request.model.first(plus);
-}
-
-// What the simulator answers to a request, by the same function it uses.
-SimulatedAnswer expectedAnswer(const ChatRequest &request)
-{
-    return Mock::simulateAnswer(modelOnly(request), request.messages,
-                                request.maxOutputTokens ? std::optional<qint64>(*request.maxOutputTokens)
-                                                        : std::nullopt);
-}
-
-QString textOf(const QList<StreamEvent> &events)
-{
-    QString text;
-    for (const StreamEvent &event : events) {
-        if (event.kind == StreamEvent::Kind::TextDelta)
-            text += event.text;
-    }
-    return text;
-}
-
-qsizetype countOf(const QList<StreamEvent> &events, StreamEvent::Kind kind)
-{
-    return std::count_if(events.begin(), events.end(),
-                         [kind](const StreamEvent &event) { return event.kind == kind; });
-}
-
-QString describe(const ChatOutcome &outcome)
-{
-    QString text = QStringLiteral("completed=%1 status=%2 finish=%3")
-                       .arg(outcome.completed)
-                       .arg(outcome.httpStatus)
-                       .arg(outcome.finishReason);
-    if (outcome.error)
-        text += QStringLiteral(" error=%1: %2")
-                    .arg(errorCodeName(outcome.error->code), outcome.error->toString());
-    return text;
-}
 
 } // namespace
 
@@ -113,13 +55,7 @@ private Q_SLOTS:
     void stallShorterThanTheIdleTimeoutIsOnlySlow();
 
 private:
-    struct Run
-    {
-        bool finished = false;
-        int finishedCount = 0;
-        ChatOutcome outcome;
-        QList<StreamEvent> events;
-    };
+    using Run = RecordedCall;
 
     Run run(const ChatRequest &request, int idleTimeoutMs = 10'000, int waitMs = 10'000);
     ProviderEndpoint simulator(int idleTimeoutMs = 10'000) const;
@@ -130,19 +66,14 @@ private:
 
 void OpenAiResponsesE2eTest::initTestCase()
 {
-    SimulatorOptions options;
-    options.tokensPerSecond = 2000;
-    options.firstTokenDelayMs = 10;
-    m_simulator = std::make_unique<SimulatorServer>(options);
-    const auto port = m_simulator->listen();
-    QVERIFY2(port.has_value(), qPrintable(port ? QString() : port.error().toString()));
+    QString why;
+    m_simulator = startSimulator(2000, 10, &why);
+    QVERIFY2(m_simulator, qPrintable(why));
 }
 
 void OpenAiResponsesE2eTest::init()
 {
-    // A fresh manager per test: no connection or state carries over from one test to the next.
-    m_network = new QNetworkAccessManager(this);
-    m_network->setProxy(QNetworkProxy::NoProxy);
+    m_network = directNetwork(this);
 }
 
 void OpenAiResponsesE2eTest::cleanup()
@@ -164,23 +95,7 @@ ProviderEndpoint OpenAiResponsesE2eTest::simulator(int idleTimeoutMs) const
 OpenAiResponsesE2eTest::Run OpenAiResponsesE2eTest::run(const ChatRequest &request, int idleTimeoutMs,
                                                         int waitMs)
 {
-    Run result;
-    ChatCall call(m_network, simulator(idleTimeoutMs), request);
-    connect(&call, &ChatCall::eventsReceived, this,
-            [&result](const QList<StreamEvent> &events) { result.events += events; });
-    connect(&call, &ChatCall::finished, this, [&result](const ChatOutcome &outcome) {
-        ++result.finishedCount;
-        result.outcome = outcome;
-    });
-    QSignalSpy finished(&call, &ChatCall::finished);
-    call.start();
-    if (finished.isEmpty())
-        finished.wait(waitMs);
-    result.finished = call.isFinished() && result.finishedCount == 1;
-    if (!result.finished)
-        qWarning("call finished=%d, finished signals=%d, %s", call.isFinished(), result.finishedCount,
-                 qPrintable(describe(result.outcome)));
-    return result;
+    return runCall(m_network, simulator(idleTimeoutMs), request, waitMs);
 }
 
 void OpenAiResponsesE2eTest::answerMatchesTheSimulatorWithUsage_data()
@@ -282,7 +197,7 @@ void OpenAiResponsesE2eTest::toolCallIsAssembledIntoOneCall()
                        QByteArrayLiteral(R"({"type":"object","properties":{"query":{"type":"string"}}})")},
         ToolDefinition{QStringLiteral("other"), QString(), QByteArray()}};
     const SimulatedAnswer expected =
-        Mock::simulateToolCall(modelOnly(request), request.messages, QStringLiteral("lookup"));
+        Mock::simulateToolCall(QLatin1String(kModel), request.messages, QStringLiteral("lookup"));
     QVERIFY(expected.toolCall.has_value());
     QVERIFY(expected.toolCall->argumentFragments.size() > 1);
 

@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "Chunkings.h"
+#include "DecoderRuns.h"
+#include "OutgoingRequestParts.h"
+#include "StreamEventLines.h"
 #include "VisibleText.h"
 #include "http/HttpRequestReader.h"
 #include "mock/OpenAiResponsesSimulation.h"
@@ -30,10 +33,17 @@ using Lathe::Providers::ProviderProtocol;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
+using Lathe::TestSupport::bodyOf;
 using Lathe::TestSupport::chunkingMismatch;
+using Lathe::TestSupport::decodeChunks;
+using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::fixedSizeChunks;
+using Lathe::TestSupport::headerValues;
+using Lathe::TestSupport::jsonText;
 using Lathe::TestSupport::visibleText;
+using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
+using namespace Lathe::TestSupport::EventLines;
 
 namespace
 {
@@ -69,139 +79,12 @@ const ProviderEndpoint &openAi()
     return result;
 }
 
-nlohmann::json bodyOf(const OutgoingRequest &request)
-{
-    return nlohmann::json::parse(request.body.constBegin(), request.body.constEnd());
-}
-
-QString jsonText(const nlohmann::json &value)
-{
-    return QString::fromStdString(value.dump());
-}
-
-QByteArrayList headerValues(const OutgoingRequest &request, QByteArrayView name)
-{
-    QByteArrayList values;
-    for (const auto &[key, value] : request.headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            values.append(value);
-    }
-    return values;
-}
-
-// One line per event. A malformed-JSON error shows only the part before the JSON library's own
-// wording, which is not ours to pin down; every other message is compared whole.
-QString describe(const StreamEvent &event)
-{
-    switch (event.kind) {
-    case Kind::TextDelta:
-        return QStringLiteral("text:") + visibleText(event.text);
-    case Kind::ReasoningDelta:
-        return QStringLiteral("reasoning:") + visibleText(event.text);
-    case Kind::ToolCallDelta:
-        return QStringLiteral("tool:") + QString::number(event.toolCall.index) + QLatin1Char('|') +
-               visibleText(event.toolCall.id) + QLatin1Char('|') + visibleText(event.toolCall.name) +
-               QLatin1Char('|') + visibleText(event.toolCall.argumentsFragment);
-    case Kind::Usage:
-        return QStringLiteral("usage:%1/%2/%3/%4")
-            .arg(event.usage.inputTokens)
-            .arg(event.usage.outputTokens)
-            .arg(event.usage.cachedInputTokens)
-            .arg(event.usage.reasoningTokens);
-    case Kind::Finish:
-        return QStringLiteral("finish:") + visibleText(event.finishReason);
-    case Kind::Error: {
-        const QString message = event.error.message.startsWith(QLatin1String("malformed JSON"))
-                                    ? event.error.message.section(QLatin1Char(':'), 0, 0)
-                                    : event.error.message;
-        QString line = QStringLiteral("error:") + Lathe::errorCodeName(event.error.code) + QLatin1Char('@') +
-                       event.error.where + QLatin1Char('|') + visibleText(message);
-        if (!event.error.providerCode.isEmpty())
-            line += QStringLiteral("|code=") + event.error.providerCode;
-        return line;
-    }
-    }
-    return QStringLiteral("unknown event kind");
-}
-
-QString text(const QString &delta)
-{
-    return QStringLiteral("text:") + visibleText(delta);
-}
-
-QString reasoning(const QString &delta)
-{
-    return QStringLiteral("reasoning:") + visibleText(delta);
-}
-
-QString finish(const QString &reason)
-{
-    return QStringLiteral("finish:") + reason;
-}
-
-QString usage(qint64 input, qint64 output, qint64 cached, qint64 reasoningTokens)
-{
-    return QStringLiteral("usage:%1/%2/%3/%4").arg(input).arg(output).arg(cached).arg(reasoningTokens);
-}
-
-QString tool(int index, const QString &id, const QString &name, const QString &arguments)
-{
-    return QStringLiteral("tool:") + QString::number(index) + QLatin1Char('|') + id + QLatin1Char('|') +
-           name + QLatin1Char('|') + visibleText(arguments);
-}
-
-QString error(const QString &code, const QString &where, const QString &message,
-              const QString &providerCode = {})
-{
-    QString line =
-        QStringLiteral("error:") + code + QLatin1Char('@') + where + QLatin1Char('|') + visibleText(message);
-    if (!providerCode.isEmpty())
-        line += QStringLiteral("|code=") + providerCode;
-    return line;
-}
-
 QByteArray transcript(const QString &name)
 {
     QFile file(QStringLiteral(LATHE_TEST_DATA "/transcripts/openai-responses/") + name);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read transcript %s", qPrintable(file.fileName()));
     return file.readAll();
-}
-
-// Where the event holding `anchor` starts (its `event:` line): the offset an error must name.
-QString streamByteOfEvent(const QByteArray &bytes, const char *anchor)
-{
-    const qsizetype at = bytes.indexOf(anchor);
-    if (at < 0 || bytes.indexOf(anchor, at + 1) >= 0)
-        qFatal("anchor \"%s\" must occur exactly once in the transcript", anchor);
-    const qsizetype blank = bytes.lastIndexOf("\n\n", at);
-    return QStringLiteral("stream byte %1").arg(blank < 0 ? 0 : blank + 2);
-}
-
-struct Decoded
-{
-    QStringList events;
-    bool complete = false;
-
-    QString toString() const
-    {
-        return events.join(QLatin1Char('\n')) + QStringLiteral("\ncomplete: ") +
-               (complete ? QStringLiteral("yes") : QStringLiteral("no"));
-    }
-};
-
-Decoded decode(const ChatRequest &request, const QByteArrayList &chunks)
-{
-    const auto decoder = protocol().createDecoder(request);
-    QList<StreamEvent> out;
-    for (const QByteArray &chunk : chunks)
-        decoder->feed(chunk, out);
-    decoder->finish(out);
-    Decoded decoded;
-    for (const StreamEvent &event : out)
-        decoded.events.append(describe(event));
-    decoded.complete = decoder->isComplete();
-    return decoded;
 }
 
 Lathe::Http::HttpRequest httpPost(const QByteArray &target, const QByteArray &body)
@@ -450,11 +333,10 @@ void OpenAiResponsesProtocolTest::decodesRecordedTranscripts_data()
         QTest::newRow("failed.sse")
             << bytes
             << QStringList{text(QStringLiteral("Part")),
-                           error(QStringLiteral("provider"),
-                                 streamByteOfEvent(bytes, "{\"type\":\"response.failed\""),
-                                 QStringLiteral("The model failed to generate a response. "
-                                                "[server_error]"),
-                                 QStringLiteral("server_error"))}
+                           providerError(eventByteOf(bytes, "{\"type\":\"response.failed\""),
+                                         QStringLiteral("The model failed to generate a response. "
+                                                        "[server_error]"),
+                                         QStringLiteral("server_error"))}
             << false;
     }
     {
@@ -462,8 +344,8 @@ void OpenAiResponsesProtocolTest::decodesRecordedTranscripts_data()
         QTest::newRow("error-event.sse")
             << bytes
             << QStringList{text(QStringLiteral("Half")),
-                           error(
-                               QStringLiteral("provider"), streamByteOfEvent(bytes, "{\"type\":\"error\""),
+                           providerError(
+                               eventByteOf(bytes, "{\"type\":\"error\""),
                                QStringLiteral("Rate limit reached for gpt-4.1-mini in organization org-x on "
                                               "tokens per min (TPM). [rate_limit_exceeded]"),
                                QStringLiteral("rate_limit_exceeded"))}
@@ -484,8 +366,8 @@ void OpenAiResponsesProtocolTest::decodesRecordedTranscripts_data()
         QTest::newRow("sequence-gap.sse")
             << bytes
             << QStringList{text(QStringLiteral("One")),
-                           error(
-                               QStringLiteral("protocol"), streamByteOfEvent(bytes, "\"delta\":\" four\""),
+                           protocolError(
+                               eventByteOf(bytes, "\"delta\":\" four\""),
                                QStringLiteral("stream events were lost: expected sequence_number 5, got 7")),
                            text(QStringLiteral(" four")), usage(10, 4, 0, 0),
                            finish(QStringLiteral("completed"))}
@@ -497,8 +379,8 @@ void OpenAiResponsesProtocolTest::decodesRecordedTranscripts_data()
         QTest::newRow("malformed-event.sse")
             << bytes
             << QStringList{text(QStringLiteral("A")),
-                           error(QStringLiteral("protocol"), streamByteOfEvent(bytes, "\"delta\":\"B\",\n"),
-                                 QStringLiteral("malformed JSON in stream event")),
+                           protocolError(eventByteOf(bytes, "\"delta\":\"B\",\n"),
+                                         QStringLiteral("malformed JSON in stream event")),
                            text(QStringLiteral("C")), usage(9, 3, 0, 0), finish(QStringLiteral("completed"))}
             << true;
     }
@@ -516,16 +398,20 @@ void OpenAiResponsesProtocolTest::decodesRecordedTranscripts()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    const Decoded whole = decode(sampleRequest(true), {stream});
+    const DecodedResponse whole = decodeChunks(protocol(), sampleRequest(true), {stream});
     QCOMPARE(whole.events, events);
     QCOMPARE(whole.complete, complete);
 
     // One byte at a time, then 20 random chunkings of 1-63 bytes (fixed seed), and every split
     // point for the short transcripts: every split of the long ones costs minutes under ASan.
-    QCOMPARE(decode(sampleRequest(true), fixedSizeChunks(stream, 1)).toString(), whole.toString());
-    const QString mismatch = chunkingMismatch(
-        stream, [](const QByteArrayList &chunks) { return decode(sampleRequest(true), chunks).toString(); },
-        {.exhaustiveUpTo = 2048, .randomRounds = 20, .maxRandomChunk = 63});
+    QCOMPARE(decodeChunks(protocol(), sampleRequest(true), fixedSizeChunks(stream, 1)).toString(),
+             whole.toString());
+    const QString mismatch =
+        chunkingMismatch(stream,
+                         [](const QByteArrayList &chunks) {
+                             return decodeChunks(protocol(), sampleRequest(true), chunks).toString();
+                         },
+                         {.exhaustiveUpTo = 2048, .randomRounds = 20, .maxRandomChunk = 63});
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
@@ -547,9 +433,8 @@ void OpenAiResponsesProtocolTest::malformedStreamEventErrorCarriesTheParserReaso
     out.clear();
     decoder->feed(QByteArrayLiteral("data: [1,2]\n\n"), out);
     QCOMPARE(out.size(), qsizetype(1));
-    QCOMPARE(describe(out[0]),
-             error(QStringLiteral("protocol"), QStringLiteral("stream byte %1").arg(broken.size()),
-                   QStringLiteral("stream event is not a JSON object")));
+    QCOMPARE(describe(out[0]), protocolError(QStringLiteral("stream byte %1").arg(broken.size()),
+                                             QStringLiteral("stream event is not a JSON object")));
     QVERIFY(!decoder->isComplete());
 }
 
@@ -564,21 +449,20 @@ void OpenAiResponsesProtocolTest::firstSequenceNumberIsTakenAsItComes()
         "data: "
         "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"},\"sequence_number\":11}\n\n"
         "data: [DONE]\n\n");
-    const Decoded decoded = decode(sampleRequest(true), {stream});
-    QCOMPARE(
-        decoded.events,
-        (QStringList{
-            text(QStringLiteral("a")), text(QStringLiteral("b")), text(QStringLiteral("c")),
-            error(QStringLiteral("protocol"),
-                  QStringLiteral("stream byte %1")
-                      .arg(stream.indexOf("data: {\"type\":\"response.output_text.delta\",\"delta\":\"d\"")),
-                  QStringLiteral("stream events were lost: expected sequence_number 11, got 10")),
-            text(QStringLiteral("d")), finish(QStringLiteral("completed"))}));
+    const DecodedResponse decoded = decodeChunks(protocol(), sampleRequest(true), {stream});
+    QCOMPARE(decoded.events,
+             (QStringList{text(QStringLiteral("a")), text(QStringLiteral("b")), text(QStringLiteral("c")),
+                          protocolError(
+                              QStringLiteral("stream byte %1")
+                                  .arg(stream.indexOf(
+                                      "data: {\"type\":\"response.output_text.delta\",\"delta\":\"d\"")),
+                              QStringLiteral("stream events were lost: expected sequence_number 11, got 10")),
+                          text(QStringLiteral("d")), finish(QStringLiteral("completed"))}));
     QVERIFY(decoded.complete);
 
     // The largest number there is has no successor: counting starts again, without overflow.
-    const Decoded wrapped = decode(
-        sampleRequest(true),
+    const DecodedResponse wrapped = decodeChunks(
+        protocol(), sampleRequest(true),
         {QByteArrayLiteral(
             "data: {\"type\":\"response.output_text.delta\",\"delta\":\"x\",\"sequence_number\":"
             "9223372036854775807}\n\n"
@@ -661,38 +545,36 @@ void OpenAiResponsesProtocolTest::decodesWholeResponseOnlyAtFinish_data()
     QTest::newRow("failed response is a provider error")
         << QByteArrayLiteral(
                R"({"object":"response","status":"failed","error":{"code":"server_error","message":"The model failed."},"output":[],"usage":null})")
-        << QStringList{error(QStringLiteral("provider"), QStringLiteral("status"),
-                             QStringLiteral("The model failed. [server_error]"),
-                             QStringLiteral("server_error"))}
+        << QStringList{providerError(QStringLiteral("status"),
+                                     QStringLiteral("The model failed. [server_error]"),
+                                     QStringLiteral("server_error"))}
         << false;
     QTest::newRow("error object is a provider error")
         << QByteArrayLiteral(
                R"({"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}})")
-        << QStringList{error(QStringLiteral("provider"), QString(),
-                             QStringLiteral("Rate limit reached [rate_limit_exceeded]"),
-                             QStringLiteral("rate_limit_exceeded"))}
+        << QStringList{providerError(QString(), QStringLiteral("Rate limit reached [rate_limit_exceeded]"),
+                                     QStringLiteral("rate_limit_exceeded"))}
         << false;
     QTest::newRow("status that is not final is a protocol error")
         << QByteArrayLiteral(R"({"object":"response","status":"in_progress","output":[]})")
-        << QStringList{error(
-               QStringLiteral("protocol"), QStringLiteral("status"),
+        << QStringList{protocolError(
+               QStringLiteral("status"),
                QStringLiteral("the response ended with status \"in_progress\", which is not final"))}
         << false;
     QTest::newRow("no output is a protocol error")
         << QByteArrayLiteral(R"({"id":"resp_1","object":"response","status":"completed"})")
-        << QStringList{error(QStringLiteral("protocol"), QStringLiteral("output"),
-                             QStringLiteral("response has no output"))}
+        << QStringList{protocolError(QStringLiteral("output"), QStringLiteral("response has no output"))}
         << false;
     // "response byte N" is the zero-based offset of the byte the JSON parser stopped at.
     QTest::newRow("malformed body names the byte the parser stopped at")
         << QByteArrayLiteral(R"({"output": [})")
-        << QStringList{error(QStringLiteral("protocol"), QStringLiteral("response byte 12"),
-                             QStringLiteral("malformed JSON response"))}
+        << QStringList{protocolError(QStringLiteral("response byte 12"),
+                                     QStringLiteral("malformed JSON response"))}
         << false;
     QTest::newRow("truncated body names the end of the body")
         << QByteArrayLiteral(R"({"output":[)")
-        << QStringList{error(QStringLiteral("protocol"), QStringLiteral("response byte 11"),
-                             QStringLiteral("malformed JSON response"))}
+        << QStringList{protocolError(QStringLiteral("response byte 11"),
+                                     QStringLiteral("malformed JSON response"))}
         << false;
 }
 
@@ -702,21 +584,8 @@ void OpenAiResponsesProtocolTest::decodesWholeResponseOnlyAtFinish()
     QFETCH(QStringList, events);
     QFETCH(bool, complete);
 
-    for (const qsizetype piece : {body.size(), qsizetype(1), qsizetype(7)}) {
-        const auto decoder = protocol().createDecoder(sampleRequest(false));
-        QList<StreamEvent> out;
-        for (const QByteArray &chunk : fixedSizeChunks(body, piece))
-            decoder->feed(chunk, out);
-        QVERIFY2(out.isEmpty(), "a whole body must be decoded only at finish()");
-        QVERIFY(!decoder->isComplete());
-
-        decoder->finish(out);
-        QStringList described;
-        for (const StreamEvent &event : out)
-            described.append(describe(event));
-        QCOMPARE(described, events);
-        QCOMPARE(decoder->isComplete(), complete);
-    }
+    const QString mismatch = wholeBodyMismatch(protocol(), sampleRequest(false), body, {events, complete});
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
 void OpenAiResponsesProtocolTest::httpErrorKeepsMessageAndProviderCode_data()
@@ -897,7 +766,7 @@ void OpenAiResponsesProtocolTest::simulatedStreamsDecodeToTheSimulatedAnswer()
     if (maxTokens > 0)
         QCOMPARE(answer.tokens.size(), qsizetype(maxTokens));
 
-    const Decoded decoded = decode(sampleRequest(true), {stream});
+    const DecodedResponse decoded = decodeChunks(protocol(), sampleRequest(true), {stream});
     QCOMPARE(decoded.events, expected);
     QVERIFY(decoded.complete);
 }
@@ -912,12 +781,11 @@ void OpenAiResponsesProtocolTest::simulatedErrorAndMalformedEventsDecodeAsErrors
         QByteArray head = writer->begin();
         head += writer->piece(0);
         const QByteArray stream = head + writer->error(QStringLiteral("boom"));
-        const Decoded decoded = decode(sampleRequest(true), {stream});
-        QCOMPARE(
-            decoded.events,
-            (QStringList{text(answer.tokens[0]),
-                         error(QStringLiteral("provider"), QStringLiteral("stream byte %1").arg(head.size()),
-                               QStringLiteral("boom [server_error]"), QStringLiteral("server_error"))}));
+        const DecodedResponse decoded = decodeChunks(protocol(), sampleRequest(true), {stream});
+        QCOMPARE(decoded.events, (QStringList{text(answer.tokens[0]),
+                                              providerError(QStringLiteral("stream byte %1").arg(head.size()),
+                                                            QStringLiteral("boom [server_error]"),
+                                                            QStringLiteral("server_error"))}));
         QVERIFY(!decoded.complete);
     }
     {
@@ -929,10 +797,10 @@ void OpenAiResponsesProtocolTest::simulatedErrorAndMalformedEventsDecodeAsErrors
         for (qsizetype i = 1; i < answer.pieceCount(); ++i)
             stream += writer->piece(i);
         stream += writer->end();
-        const Decoded decoded = decode(sampleRequest(true), {stream});
-        QStringList expected{text(answer.tokens[0]), error(QStringLiteral("protocol"),
-                                                           QStringLiteral("stream byte %1").arg(head.size()),
-                                                           QStringLiteral("malformed JSON in stream event"))};
+        const DecodedResponse decoded = decodeChunks(protocol(), sampleRequest(true), {stream});
+        QStringList expected{text(answer.tokens[0]),
+                             protocolError(QStringLiteral("stream byte %1").arg(head.size()),
+                                           QStringLiteral("malformed JSON in stream event"))};
         for (qsizetype i = 1; i < answer.tokens.size(); ++i)
             expected.append(text(answer.tokens[i]));
         expected.append(usage(answer.promptTokens, answer.pieceCount(), 0, 0));
@@ -950,14 +818,15 @@ void OpenAiResponsesProtocolTest::simulatedWholeResponseDecodesLikeTheStream()
     const SimulatedAnswer call = Lathe::Mock::simulateToolCall(QStringLiteral("lathe-sim"), simulatorPrompt(),
                                                                QStringLiteral("lookup"));
 
-    Decoded decoded =
-        decode(sampleRequest(false),
-               {QByteArray::fromStdString(simulation.wholeResponse(simulatedResponse(text)).dump())});
+    DecodedResponse decoded =
+        decodeChunks(protocol(), sampleRequest(false),
+                     {QByteArray::fromStdString(simulation.wholeResponse(simulatedResponse(text)).dump())});
     QCOMPARE(decoded.events, (QStringList{::text(text.text()), usage(text.promptTokens, 16, 0, 0),
                                           finish(QStringLiteral("max_output_tokens"))}));
     QVERIFY(decoded.complete);
 
-    decoded = decode(sampleRequest(false),
+    decoded =
+        decodeChunks(protocol(), sampleRequest(false),
                      {QByteArray::fromStdString(simulation.wholeResponse(simulatedResponse(call)).dump())});
     QCOMPARE(decoded.events,
              (QStringList{tool(0, call.toolCall->id, call.toolCall->name, call.toolCall->arguments()),

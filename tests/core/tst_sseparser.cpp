@@ -27,6 +27,29 @@ QString describe(QStringView type, QStringView data, QStringView id, qint64 byte
            QStringLiteral("|@") + QString::number(byteOffset);
 }
 
+// A field kept by SseParser::keepExtraFields(), as it follows its event's line.
+QString describeKept(QStringView name, QStringView value, qint64 byteOffset)
+{
+    return QStringLiteral("|+") + visibleText(name) + QLatin1Char('=') + visibleText(value) +
+           QStringLiteral("@") + QString::number(byteOffset);
+}
+
+qsizetype offsetOf(const QByteArray &input, const char *anchor)
+{
+    const qsizetype offset = input.indexOf(anchor);
+    if (offset < 0 || input.indexOf(anchor, offset + 1) >= 0)
+        qFatal("anchor \"%s\" must occur exactly once in the row's input", anchor);
+    return offset;
+}
+
+/** An expected kept field; its byteOffset is where `anchor` occurs (exactly once) in the input. */
+struct Kept
+{
+    QStringView name;
+    QStringView value;
+    const char *anchor;
+};
+
 /** An expected event; its byteOffset is where `anchor` occurs (exactly once) in the input. */
 struct Ev
 {
@@ -34,16 +57,17 @@ struct Ev
     QStringView data;
     QStringView id;
     const char *anchor;
+    QList<Kept> kept = {};
 };
 
 QStringList expectedEvents(const QByteArray &input, const QList<Ev> &events)
 {
     QStringList result;
     for (const Ev &event : events) {
-        const qsizetype offset = input.indexOf(event.anchor);
-        if (offset < 0 || input.indexOf(event.anchor, offset + 1) >= 0)
-            qFatal("anchor \"%s\" must occur exactly once in the row's input", event.anchor);
-        result.append(describe(event.type, event.data, event.id, offset));
+        QString line = describe(event.type, event.data, event.id, offsetOf(input, event.anchor));
+        for (const Kept &field : event.kept)
+            line += describeKept(field.name, field.value, offsetOf(input, field.anchor));
+        result.append(line);
     }
     return result;
 }
@@ -77,9 +101,11 @@ struct Outcome
     }
 };
 
-Outcome parse(const QByteArrayList &chunks, qsizetype maxEventBytes = SseParser::kDefaultMaxEventBytes)
+Outcome parse(const QByteArrayList &chunks, qsizetype maxEventBytes = SseParser::kDefaultMaxEventBytes,
+              const QByteArrayList &keptFields = {})
 {
     SseParser parser(maxEventBytes);
+    parser.keepExtraFields(keptFields);
     Outcome outcome;
     std::vector<SseEvent> events;
     for (const QByteArray &chunk : chunks) {
@@ -89,8 +115,12 @@ Outcome parse(const QByteArrayList &chunks, qsizetype maxEventBytes = SseParser:
             break;
         }
     }
-    for (const SseEvent &event : events)
-        outcome.events.append(describe(event.type, event.data, event.lastEventId, event.byteOffset));
+    for (const SseEvent &event : events) {
+        QString line = describe(event.type, event.data, event.lastEventId, event.byteOffset);
+        for (const auto &field : event.extraFields)
+            line += describeKept(field.name, field.value, field.byteOffset);
+        outcome.events.append(line);
+    }
     if (!outcome.error)
         outcome.truncated = parser.finish();
     outcome.retryMs = parser.retryMs();
@@ -105,11 +135,14 @@ const ChunkingOptions kSseChunkings{
     .emptyChunksAroundBytes = true, .randomRounds = 25, .minRandomChunk = 0, .maxRandomChunk = 8};
 
 // Empty when every chunking of `input` gives the same outcome as feeding it whole, else what differs.
-QString outcomeMismatch(const QByteArray &input, qsizetype maxEventBytes = SseParser::kDefaultMaxEventBytes)
+QString outcomeMismatch(const QByteArray &input, qsizetype maxEventBytes = SseParser::kDefaultMaxEventBytes,
+                        const QByteArrayList &keptFields = {})
 {
     return chunkingMismatch(
         input,
-        [maxEventBytes](const QByteArrayList &chunks) { return parse(chunks, maxEventBytes).toString(); },
+        [maxEventBytes, &keptFields](const QByteArrayList &chunks) {
+            return parse(chunks, maxEventBytes, keptFields).toString();
+        },
         kSseChunkings);
 }
 
@@ -139,6 +172,10 @@ private Q_SLOTS:
 
     void sizeLimitOutcomeDoesNotDependOnChunking_data();
     void sizeLimitOutcomeDoesNotDependOnChunking();
+
+    void keepsNamedExtraFieldsWhenAsked_data();
+    void keepsNamedExtraFieldsWhenAsked();
+    void keptFieldsCountAgainstTheSizeLimit();
 
     void keepsFailingAfterSizeLimitError();
     void exposesRetryAndLastEventIdBetweenChunks();
@@ -277,6 +314,9 @@ void SseParserTest::parsesStreamIdenticallyForEveryChunking_data()
 
     // Other fields
     row("unknown fields are ignored", QByteArrayLiteral("data: x\nfoo: bar\nData: y\nDATA\nevent2: z\n\n"),
+        {{u"message", u"x", u"", "data: x"}});
+    row("an error field (llama.cpp's) is ignored unless kept",
+        QByteArrayLiteral("error: {\"code\":500}\n\ndata: x\nerror: y\n\n"),
         {{u"message", u"x", u"", "data: x"}});
 
     // End of stream
@@ -486,6 +526,67 @@ void SseParserTest::sizeLimitOutcomeDoesNotDependOnChunking()
 
     const QString mismatch = outcomeMismatch(input, maxEventBytes);
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+void SseParserTest::keepsNamedExtraFieldsWhenAsked_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QStringList>("events");
+    QTest::addColumn<bool>("truncated");
+
+    const auto row = [](const char *name, const QByteArray &input, const QList<Ev> &events,
+                        bool truncated = false) {
+        QTest::newRow(name) << input << expectedEvents(input, events) << truncated;
+    };
+
+    // The parser is told to keep `error`, as the OpenAI Chat decoder tells it for llama.cpp.
+    row("a kept field alone dispatches an event with empty data",
+        QByteArrayLiteral("error: {\"code\":500,\"message\":\"m\"}\r\n\r\n"),
+        {{u"message", u"", u"", "error:", {{u"error", u"{\"code\":500,\"message\":\"m\"}", "error:"}}}});
+    row("kept fields beside data, in order; other unknown fields are still ignored",
+        QByteArrayLiteral("event: e\ndata: a\nerror: x\nfoo: y\nerror:z\n\n"),
+        {{u"e", u"a", u"", "event:", {{u"error", u"x", "error: x"}, {u"error", u"z", "error:z"}}}});
+    row("a kept field belongs to its event only", QByteArrayLiteral(": c\nerror: x\n\ndata: b\n\nerror\n\n"),
+        {{u"message", u"", u"", "error: x", {{u"error", u"x", "error: x"}}},
+         {u"message", u"b", u"", "data: b"},
+         {u"message", u"", u"", "error\n\n", {{u"error", u"", "error\n\n"}}}});
+    row("field names are case-sensitive", QByteArrayLiteral("Error: x\n\nERROR: y\n\n"), {});
+    row("a kept field the stream ended inside is discarded", QByteArrayLiteral("data: a\n\nerror: x\n"),
+        {{u"message", u"a", u"", "data: a"}}, true);
+}
+
+void SseParserTest::keepsNamedExtraFieldsWhenAsked()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QStringList, events);
+    QFETCH(bool, truncated);
+
+    const QByteArrayList kept{QByteArrayLiteral("error")};
+    const Outcome whole = parse({input}, SseParser::kDefaultMaxEventBytes, kept);
+    QVERIFY2(!whole.error, qPrintable(whole.toString()));
+    QCOMPARE(whole.events, events);
+    QCOMPARE(whole.truncated, truncated);
+    QCOMPARE(whole.bytesConsumed, input.size());
+
+    const QString mismatch = outcomeMismatch(input, SseParser::kDefaultMaxEventBytes, kept);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+void SseParserTest::keptFieldsCountAgainstTheSizeLimit()
+{
+    const QByteArrayList kept{QByteArrayLiteral("error")};
+    // Two kept fields of 9 bytes each: neither line is over the limit, the event is.
+    const QByteArray input = QByteArrayLiteral("data: ok\n\nerror: 012345678\nerror: 012345678\n\n");
+    const Outcome whole = parse({input}, 16, kept);
+    QVERIFY2(whole.error.has_value(), qPrintable(whole.toString()));
+    QCOMPARE(whole.error->code, ErrorCode::Protocol);
+    QCOMPARE(whole.error->where, QStringLiteral("stream byte 10"));
+    QCOMPARE(whole.events, QStringList{describe(u"message", u"ok", u"", 0)});
+    const QString mismatch = outcomeMismatch(input, 16, kept);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+
+    // Not kept, the same fields take no room.
+    QVERIFY2(!parse({input}, 16).error, qPrintable(parse({input}, 16).toString()));
 }
 
 void SseParserTest::keepsFailingAfterSizeLimitError()

@@ -82,7 +82,10 @@ qsizetype countOf(const QList<StreamEvent> &events, StreamEvent::Kind kind)
 
 QString describe(const ChatOutcome &outcome)
 {
-    QString text = QStringLiteral("completed=%1 status=%2").arg(outcome.completed).arg(outcome.httpStatus);
+    QString text = QStringLiteral("completed=%1 status=%2 finish=%3")
+                       .arg(outcome.completed)
+                       .arg(outcome.httpStatus)
+                       .arg(outcome.finishReason);
     if (outcome.error)
         text += QStringLiteral(" error=%1: %2")
                     .arg(errorCodeName(outcome.error->code), outcome.error->toString());
@@ -117,9 +120,12 @@ RecordedCall runCall(QNetworkAccessManager *network, const Providers::ProviderEn
     if (finished.isEmpty())
         finished.wait(timeoutMs);
     result.wallMs = double(clock.elapsed());
-    result.finished = call.isFinished() && result.finishedCount > 0;
+    result.finished = call.isFinished() && result.finishedCount == 1;
     if (result.finished && call.outcome().text != result.outcome.text)
         result.finished = false; // the stored outcome must be the one that was emitted
+    if (!result.finished)
+        qWarning("call finished=%d, finished signals=%d, %s", call.isFinished(), result.finishedCount,
+                 qPrintable(describe(result.outcome)));
     return result;
 }
 

@@ -52,13 +52,13 @@ Mock::SimulatedAnswer expectedAnswer(const Providers::ChatRequest &request);
 QString textOf(const QList<Providers::StreamEvent> &events);
 qsizetype countOf(const QList<Providers::StreamEvent> &events, Providers::StreamEvent::Kind kind);
 
-/** One line for a failure message: completed, HTTP status and the error, if any. */
+/** One line for a failure message: completed, HTTP status, finish reason and the error, if any. */
 QString describe(const Providers::ChatOutcome &outcome);
 
 /** Everything a ChatCall emitted. */
 struct RecordedCall
 {
-    bool finished = false; ///< it finished, and isFinished() and outcome() agree with what it emitted
+    bool finished = false; ///< it finished exactly once, and isFinished() and outcome() agree with that
     int finishedCount = 0;
     int eventBatches = 0;
     int eventsAfterFinished = 0; ///< eventsReceived batches that came after finished()
@@ -73,7 +73,10 @@ struct RecordedCall
  */
 void recordCall(Providers::ChatCall &call, RecordedCall &into, QObject *context);
 
-/** Starts a ChatCall and runs the event loop until it finishes or the timeout passes. */
+/**
+ * Starts a ChatCall and runs the event loop until it finishes or the timeout passes; warns with
+ * what happened when it did not finish exactly once.
+ */
 RecordedCall runCall(QNetworkAccessManager *network, const Providers::ProviderEndpoint &endpoint,
                      const Providers::ChatRequest &request, int timeoutMs = 5000);
 

@@ -12,18 +12,7 @@ namespace Lathe::TestSupport
 
 using Providers::StreamEvent;
 
-namespace
-{
-
-QStringList describeAll(const QList<StreamEvent> &events)
-{
-    QStringList lines;
-    for (const StreamEvent &event : events)
-        lines.append(EventLines::describe(event));
-    return lines;
-}
-
-} // namespace
+using EventLines::describeAll;
 
 QString DecodedResponse::toString() const
 {

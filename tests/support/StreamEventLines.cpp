@@ -8,6 +8,19 @@ namespace Lathe::TestSupport::EventLines
 
 using Kind = Providers::StreamEvent::Kind;
 
+namespace
+{
+
+qsizetype uniqueOffset(const QByteArray &stream, const char *anchor)
+{
+    const qsizetype offset = stream.indexOf(anchor);
+    if (offset < 0 || stream.indexOf(anchor, offset + 1) >= 0)
+        qFatal("anchor \"%s\" must occur exactly once in the stream", anchor);
+    return offset;
+}
+
+} // namespace
+
 QString describe(const Providers::StreamEvent &event)
 {
     switch (event.kind) {
@@ -25,14 +38,21 @@ QString describe(const Providers::StreamEvent &event)
     case Kind::Finish:
         return QStringLiteral("finish:") + visibleText(event.finishReason);
     case Kind::Error: {
-        const QString message = event.error.code == ErrorCode::Protocol
-                                    ? event.error.message.section(QLatin1Char(':'), 0, 0)
-                                    : event.error.message;
-        return error(errorCodeName(event.error.code), event.error.where, visibleText(message),
+        const qsizetype quote = event.error.message.indexOf(QLatin1String(": [json.exception."));
+        return error(errorCodeName(event.error.code), event.error.where,
+                     quote < 0 ? event.error.message : event.error.message.first(quote),
                      event.error.providerCode);
     }
     }
     return QStringLiteral("unknown event kind");
+}
+
+QStringList describeAll(const QList<Providers::StreamEvent> &events)
+{
+    QStringList lines;
+    for (const Providers::StreamEvent &event : events)
+        lines.append(describe(event));
+    return lines;
 }
 
 QString text(const QString &delta)
@@ -63,7 +83,8 @@ QString tool(int index, const QString &id, const QString &name, const QString &a
 
 QString error(const QString &code, const QString &where, const QString &message, const QString &providerCode)
 {
-    QString line = QStringLiteral("error:") + code + QLatin1Char('@') + where + QLatin1Char('|') + message;
+    QString line =
+        QStringLiteral("error:") + code + QLatin1Char('@') + where + QLatin1Char('|') + visibleText(message);
     if (!providerCode.isEmpty())
         line += QLatin1Char('#') + providerCode;
     return line;
@@ -79,12 +100,15 @@ QString protocolError(const QString &where, const QString &message)
     return error(QStringLiteral("protocol"), where, message);
 }
 
-QString streamByteOf(const QByteArray &stream, const char *anchor)
+QString streamByteOf(const QByteArray &stream, const char *anchor, qsizetype past)
 {
-    const qsizetype offset = stream.indexOf(anchor);
-    if (offset < 0 || stream.indexOf(anchor, offset + 1) >= 0)
-        qFatal("anchor \"%s\" must occur exactly once in the stream", anchor);
-    return QStringLiteral("stream byte %1").arg(offset);
+    return QStringLiteral("stream byte %1").arg(uniqueOffset(stream, anchor) + past);
+}
+
+QString eventByteOf(const QByteArray &stream, const char *anchor)
+{
+    const qsizetype blankLine = stream.lastIndexOf("\n\n", uniqueOffset(stream, anchor));
+    return QStringLiteral("stream byte %1").arg(blankLine < 0 ? 0 : blankLine + 2);
 }
 
 } // namespace Lathe::TestSupport::EventLines

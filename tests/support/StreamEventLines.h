@@ -2,7 +2,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 #include "providers/ChatTypes.h"
 
@@ -17,10 +19,13 @@ namespace Lathe::TestSupport::EventLines
 
 /**
  * `text:…`, `reasoning:…`, `tool:index|id|name|arguments`, `usage:in/out/cached/reasoning`,
- * `finish:reason` or `error:code@where|message[#providerCode]`. A Protocol error keeps only the
- * message before its first colon: what follows is the JSON library's wording, not ours to pin.
+ * `finish:reason` or `error:code@where|message[#providerCode]`. An error message that quotes the
+ * JSON library (`…: [json.exception.…`) keeps only what comes before the quote: the library's
+ * wording is not ours to pin.
  */
 QString describe(const Providers::StreamEvent &event);
+/** describe() of each event, in order. */
+QStringList describeAll(const QList<Providers::StreamEvent> &events);
 
 QString text(const QString &delta);
 QString reasoning(const QString &delta);
@@ -35,9 +40,16 @@ QString providerError(const QString &where, const QString &message, const QStrin
 QString protocolError(const QString &where, const QString &message);
 
 /**
- * `stream byte N`, N being where `anchor` stands in `stream` (it must stand there exactly once):
- * the `where` of an error about the event that starts at the anchor.
+ * `stream byte N`, N being where `anchor` stands in `stream` (it must stand there exactly once)
+ * plus `past`: the `where` of an error about the event that starts at the anchor, or with `past`,
+ * about the byte a parser stopped at inside it.
  */
-QString streamByteOf(const QByteArray &stream, const char *anchor);
+QString streamByteOf(const QByteArray &stream, const char *anchor, qsizetype past = 0);
+
+/**
+ * `stream byte N`, N being where the SSE event holding `anchor` (which must stand in `stream`
+ * exactly once) starts: its first line after the blank line that ends the event before it.
+ */
+QString eventByteOf(const QByteArray &stream, const char *anchor);
 
 } // namespace Lathe::TestSupport::EventLines
