@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 #include <QCommandLineParser>
@@ -15,7 +16,9 @@
 #include "CliSupport.h"
 #include "base/Result.h"
 #include "base/Utf8.h"
+#include "ledger/RequestLedger.h"
 #include "providers/ChatRun.h"
+#include "providers/OutcomeJson.h"
 
 namespace Lathe::Cli
 {
@@ -192,24 +195,8 @@ Result<RunOptions> parseRunOptions(const QCommandLineParser &parser)
 
 nlohmann::json statsJson(const Providers::RunOutcome &run)
 {
-    const ChatOutcome &outcome = run.outcome;
-    using nlohmann::json;
-    const auto rounded = [](double ms) {
-        return std::round(ms * 10.0) / 10.0;
-    };
-    json stats = json::object();
-    stats["ttft_ms"] =
-        outcome.timings.firstTokenMs >= 0 ? json(rounded(outcome.timings.firstTokenMs)) : json(nullptr);
-    stats["total_ms"] = rounded(outcome.timings.totalMs);
-    stats["output_tokens"] = outcome.outputTokens();
-    const auto rate = outcome.tokensPerSecond();
-    stats["tokens_per_s"] = rate ? json(std::round(*rate * 100.0) / 100.0) : json(nullptr);
+    nlohmann::json stats = Providers::timingsToJson(run.outcome);
     stats["attempts"] = run.attempts.size();
-    const auto latency = outcome.interTokenLatency();
-    stats["itl_p50_ms"] = latency ? json(rounded(latency->p50Ms)) : json(nullptr);
-    stats["itl_p95_ms"] = latency ? json(rounded(latency->p95Ms)) : json(nullptr);
-    stats["finish_reason"] =
-        outcome.finishReason.isEmpty() ? json(nullptr) : json(outcome.finishReason.toStdString());
     return stats;
 }
 
@@ -250,6 +237,11 @@ int runCommand(const QStringList &arguments)
         {QStringLiteral("no-stream"),
          QStringLiteral("Ask for the whole answer at once instead of a stream.")},
         {QStringLiteral("stats"), QStringLiteral("Print one JSON line of timings and tokens on stderr.")},
+        {QStringLiteral("ledger"),
+         QStringLiteral("Record every request in FILE (default %1).")
+             .arg(Ledger::RequestLedger::defaultPath()),
+         QStringLiteral("FILE")},
+        {QStringLiteral("no-ledger"), QStringLiteral("Do not record the request in the ledger.")},
     });
     int exitCode = ExitOk;
     if (!parseSubcommand(parser, kCommand, arguments, exitCode))
@@ -260,6 +252,14 @@ int runCommand(const QStringList &arguments)
 
     QNetworkAccessManager network;
     Providers::ChatRun run(&network, options->targets, options->request, options->retryPolicy);
+    std::optional<Ledger::RequestLedger> ledger;
+    if (!parser.isSet(QStringLiteral("no-ledger"))) {
+        ledger.emplace(parser.isSet(QStringLiteral("ledger")) ? parser.value(QStringLiteral("ledger"))
+                                                              : Ledger::RequestLedger::defaultPath());
+        Ledger::recordAttempts(&run, &*ledger, [](const Lathe::Error &error) {
+            writeErr(QStringLiteral("lathe-cli run: warning: ") + error.toString());
+        });
+    }
     QObject::connect(&run, &Providers::ChatRun::eventsReceived, &run, [](const QList<StreamEvent> &events) {
         QString text;
         for (const StreamEvent &event : events) {

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 
 #include "CliSupport.h"
+#include "DiscoverCommand.h"
 #include "RunCommand.h"
 #include "ServeMockCommand.h"
 #include "base/Version.h"
@@ -14,6 +15,7 @@ const QString kUsage =
     QStringLiteral("Usage: lathe-cli <command> [options]\n"
                    "\n"
                    "Commands:\n"
+                   "  discover    Find local model servers on 127.0.0.1 and list their models.\n"
                    "  run         Send one prompt to a provider and stream the answer to stdout.\n"
                    "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
                    "\n"
@@ -34,6 +36,8 @@ int main(int argc, char *argv[])
         return Lathe::Cli::ExitUsage;
     }
     const QString command = arguments.takeFirst();
+    if (command == QLatin1String("discover"))
+        return Lathe::Cli::discoverCommand(arguments);
     if (command == QLatin1String("run"))
         return Lathe::Cli::runCommand(arguments);
     if (command == QLatin1String("serve-mock"))

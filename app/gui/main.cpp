@@ -6,6 +6,7 @@
 #include <QSettings>
 
 #include "base/Version.h"
+#include "ledger/RequestLedger.h"
 #include "mainwindow/MainWindow.h"
 #include "mock/SimulatorHost.h"
 #include "providers/StreamHub.h"
@@ -29,7 +30,7 @@ int main(int argc, char *argv[])
             QObject::tr("The built-in simulator could not start: %1").arg(simulatorUrl.error().toString()));
         return 1;
     }
-    Lathe::Providers::StreamHub hub;
+    Lathe::Providers::StreamHub hub(Lathe::Ledger::RequestLedger::defaultPath());
     Lathe::Ui::MainWindow window(&hub, *simulatorUrl);
     window.show();
     return QApplication::exec();

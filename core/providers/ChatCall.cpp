@@ -56,9 +56,10 @@ void ChatCall::start()
         return;
     }
     const ProviderProtocol &protocol = protocolFor(m_endpoint.protocol);
-    const OutgoingRequest outgoing = protocol.buildRequest(m_endpoint, m_request);
+    m_sent = protocol.buildRequest(m_endpoint, m_request);
+    const OutgoingRequest &outgoing = m_sent;
     m_decoder = protocol.createDecoder(m_request);
-    m_url = outgoing.url;
+    m_sentAt = QDateTime::currentDateTimeUtc();
 
     QNetworkRequest request(outgoing.url);
     for (const auto &[name, value] : outgoing.headers)
@@ -274,7 +275,7 @@ double ChatCall::elapsedMs() const
 
 QString ChatCall::where() const
 {
-    return QStringLiteral("POST ") + m_url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+    return QStringLiteral("POST ") + m_sent.url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
 }
 
 } // namespace Lathe::Providers

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QMap>
 #include <QObject>
@@ -42,6 +43,10 @@ public:
 
     const ChatOutcome &outcome() const { return m_outcome; }
     bool isFinished() const { return m_finished; }
+    /** The request as it went out, credentials included; empty if nothing was sent. */
+    const OutgoingRequest &sentRequest() const { return m_sent; }
+    /** When it went out (UTC); invalid if nothing was sent. */
+    QDateTime sentAt() const { return m_sentAt; }
 
 Q_SIGNALS:
     /** Events decoded from one read of the response, in order. */
@@ -64,7 +69,8 @@ private:
     ProviderEndpoint m_endpoint;
     ChatRequest m_request;
     std::unique_ptr<ResponseDecoder> m_decoder;
-    QUrl m_url;
+    OutgoingRequest m_sent;
+    QDateTime m_sentAt;
     QPointer<QNetworkReply> m_reply;
     QByteArray m_errorBody;
     QElapsedTimer m_clock;

@@ -2,8 +2,10 @@
 #include "ChatRun.h"
 
 #include <QRandomGenerator>
+#include <QUuid>
 
 #include "base/LogCategories.h"
+#include "http/HttpHeaders.h"
 
 namespace Lathe::Providers
 {
@@ -17,6 +19,7 @@ ChatRun::ChatRun(QNetworkAccessManager *network, QList<ChatTarget> targets, Chat
                  RetryPolicy policy, QObject *parent)
     : QObject(parent)
     , m_network(network)
+    , m_runId(QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_targets(std::move(targets))
     , m_request(std::move(request))
     , m_policy(policy)
@@ -27,9 +30,23 @@ ChatRun::ChatRun(QNetworkAccessManager *network, QList<ChatTarget> targets, Chat
     connect(&m_backoff, &QTimer::timeout, this, &ChatRun::startAttempt);
 }
 
+ChatRun::~ChatRun()
+{
+    // A run deleted while queued must not be called back when its turn comes.
+    if (m_ticket && m_scheduler)
+        m_scheduler->withdraw(*m_ticket);
+}
+
 void ChatRun::setJitterSource(std::function<double()> jitter)
 {
     m_jitter = std::move(jitter);
+}
+
+void ChatRun::setScheduler(RequestScheduler *scheduler)
+{
+    m_scheduler = scheduler;
+    if (m_scheduler)
+        connect(m_scheduler, &RequestScheduler::queueChanged, this, &ChatRun::onQueueChanged);
 }
 
 void ChatRun::start()
@@ -45,8 +62,11 @@ void ChatRun::cancel()
         m_call->cancel(); // its finished() ends the run as cancelled
         return;
     }
-    // Waiting between attempts: there is nothing in flight to stop.
+    // Waiting between attempts or in the queue: there is nothing in flight to stop.
     m_backoff.stop();
+    if (m_ticket && m_scheduler)
+        m_scheduler->withdraw(*m_ticket);
+    m_ticket.reset();
     m_result.outcome = ChatOutcome{};
     m_result.outcome.error = Lathe::Error{ErrorCode::Cancelled, QStringLiteral("stopped by the user")};
     finish();
@@ -55,6 +75,46 @@ void ChatRun::cancel()
 void ChatRun::startAttempt()
 {
     ++m_attempt;
+    m_queuedMs = 0;
+    if (!m_scheduler) {
+        sendAttempt();
+        return;
+    }
+    const ChatTarget &target = m_targets[m_targetIndex];
+    ChatRequest request = m_request;
+    request.model = target.model;
+    m_queueClock.start();
+    m_queueReason.clear();
+    const auto ticket = m_scheduler->enqueue(schedulerKey(target.endpoint), estimateRequestTokens(request),
+                                             [this](RequestScheduler::Ticket granted) {
+                                                 m_ticket = granted;
+                                                 sendAttempt();
+                                             });
+    if (!m_call) { // not granted at once
+        m_ticket = ticket;
+        onQueueChanged(schedulerKey(target.endpoint));
+    }
+}
+
+void ChatRun::onQueueChanged(const QString &provider)
+{
+    if (!m_ticket || m_call || !m_scheduler || provider != schedulerKey(m_targets[m_targetIndex].endpoint))
+        return;
+    const QString reason = m_scheduler->waitReason(*m_ticket);
+    if (reason.isEmpty() || reason == m_queueReason)
+        return;
+    m_queueReason = reason;
+    Q_EMIT queueStateChanged(reason);
+}
+
+void ChatRun::sendAttempt()
+{
+    if (m_ticket) {
+        m_queuedMs = static_cast<int>(m_queueClock.elapsed());
+        if (!m_queueReason.isEmpty())
+            Q_EMIT queueStateChanged(QString());
+        m_queueReason.clear();
+    }
     const ChatTarget &target = m_targets[m_targetIndex];
     ChatRequest request = m_request;
     request.model = target.model;
@@ -66,15 +126,26 @@ void ChatRun::startAttempt()
 
 void ChatRun::onAttemptFinished(const ChatOutcome &outcome)
 {
-    if (m_call)
-        m_call->deleteLater();
-    m_call = nullptr;
-
     AttemptRecord record;
+    if (m_call) {
+        record.sentAt = m_call->sentAt();
+        record.request = m_call->sentRequest();
+        record.request.url = Http::redactedUrl(record.request.url);
+        record.request.headers = Http::redactedHeaders(record.request.headers);
+        m_call->deleteLater();
+    }
+    m_call = nullptr;
+    if (m_ticket && m_scheduler)
+        m_scheduler->complete(*m_ticket, outcome);
+    m_ticket.reset();
+
+    record.runId = m_runId;
+    record.protocol = m_targets[m_targetIndex].endpoint.protocol;
     record.target = m_targets[m_targetIndex].label();
     record.targetIndex = m_targetIndex;
     record.attempt = m_attempt;
     record.waitedMs = m_nextWaitMs;
+    record.queuedMs = m_queuedMs;
     record.outcome = outcome;
     m_result.attempts.append(record);
     m_result.outcome = outcome;

@@ -5,21 +5,15 @@
 
 #include <QLocale>
 
+#include "http/HttpHeaders.h"
+
 namespace Lathe::Providers
 {
 
+using Http::headerValue;
+
 namespace
 {
-
-std::optional<QByteArray> headerValue(const QList<QPair<QByteArray, QByteArray>> &headers,
-                                      QByteArrayView name)
-{
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value.trimmed();
-    }
-    return std::nullopt;
-}
 
 // A 429 can mean "slow down" or "out of money": retrying the second only burns time. These are
 // the codes providers use for the second (OpenAI insufficient_quota, Anthropic billing_error and

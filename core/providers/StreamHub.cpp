@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "StreamHub.h"
 
+#include <memory>
+
 #include <QHash>
 #include <QNetworkAccessManager>
+
+#include "ledger/RequestLedger.h"
 
 namespace Lathe::Providers
 {
@@ -13,15 +17,36 @@ class StreamHub::Worker final : public QObject
     Q_OBJECT
 
 public:
-    Worker()
+    explicit Worker(const QString &ledgerPath)
         : m_network(new QNetworkAccessManager(this))
-    {}
+        , m_scheduler(new RequestScheduler(this))
+    {
+        if (!ledgerPath.isEmpty())
+            m_ledger = std::make_unique<Ledger::RequestLedger>(ledgerPath);
+    }
+
+    void setLimits(const QString &provider, const ProviderLimits &limits)
+    {
+        m_scheduler->setLimits(provider, limits);
+    }
 
     void startRun(StreamId id, const QList<ChatTarget> &targets, const ChatRequest &request,
                   const RetryPolicy &policy)
     {
         auto *run = new ChatRun(m_network, targets, request, policy, this);
+        run->setScheduler(m_scheduler);
         m_runs.insert(id, run);
+        if (m_ledger) {
+            Ledger::recordAttempts(run, m_ledger.get(), [this](const Lathe::Error &error) {
+                Q_EMIT ledgerFailed(error.toString());
+            });
+        }
+        connect(run, &ChatRun::queueStateChanged, this,
+                [this, id](const QString &reason) { Q_EMIT streamQueued(id, reason); });
+        connect(run, &ChatRun::attemptFinished, this,
+                [this, id](const AttemptRecord &attempt, int nextWaitMs, int nextTarget) {
+                    Q_EMIT attemptFinished(id, attempt, nextWaitMs, nextTarget);
+                });
         connect(run, &ChatRun::eventsReceived, this,
                 [this, id](const QList<StreamEvent> &events) { Q_EMIT eventsReceived(id, events); });
         connect(run, &ChatRun::finished, this, [this, id, run](const RunOutcome &outcome) {
@@ -39,26 +64,36 @@ public:
     }
 
 Q_SIGNALS:
+    void streamQueued(Lathe::Providers::StreamId id, const QString &reason);
+    void attemptFinished(Lathe::Providers::StreamId id, const Lathe::Providers::AttemptRecord &attempt,
+                         int nextWaitMs, int nextTarget);
+    void ledgerFailed(const QString &message);
     void eventsReceived(Lathe::Providers::StreamId id, const QList<Lathe::Providers::StreamEvent> &events);
     void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::RunOutcome &outcome);
 
 private:
     QNetworkAccessManager *m_network;
+    RequestScheduler *m_scheduler;
+    std::unique_ptr<Ledger::RequestLedger> m_ledger;
     QHash<StreamId, ChatRun *> m_runs;
 };
 
-StreamHub::StreamHub(QObject *parent)
+StreamHub::StreamHub(const QString &ledgerPath, QObject *parent)
     : QObject(parent)
-    , m_worker(new Worker)
+    , m_worker(new Worker(ledgerPath))
 {
     qRegisterMetaType<Lathe::Providers::StreamId>("Lathe::Providers::StreamId");
     qRegisterMetaType<QList<Lathe::Providers::StreamEvent>>();
     qRegisterMetaType<Lathe::Providers::RunOutcome>();
+    qRegisterMetaType<Lathe::Providers::AttemptRecord>();
 
     m_thread.setObjectName(QStringLiteral("lathe-network"));
     m_worker->moveToThread(&m_thread);
     // The worker, its network manager and its calls are deleted in the network thread.
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &Worker::streamQueued, this, &StreamHub::forwardQueued, Qt::QueuedConnection);
+    connect(m_worker, &Worker::attemptFinished, this, &StreamHub::forwardAttempt, Qt::QueuedConnection);
+    connect(m_worker, &Worker::ledgerFailed, this, &StreamHub::ledgerFailed, Qt::QueuedConnection);
     connect(m_worker, &Worker::eventsReceived, this, &StreamHub::forwardEvents, Qt::QueuedConnection);
     connect(m_worker, &Worker::streamFinished, this, &StreamHub::forwardFinished, Qt::QueuedConnection);
     m_thread.start();
@@ -88,6 +123,25 @@ void StreamHub::cancel(StreamId id)
         return;
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, id] { worker->cancelRun(id); }, Qt::QueuedConnection);
+}
+
+void StreamHub::setProviderLimits(const QString &provider, const ProviderLimits &limits)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, provider, limits] { worker->setLimits(provider, limits); },
+        Qt::QueuedConnection);
+}
+
+void StreamHub::forwardQueued(StreamId id, const QString &reason)
+{
+    if (m_active.contains(id))
+        Q_EMIT streamQueued(id, reason);
+}
+
+void StreamHub::forwardAttempt(StreamId id, const AttemptRecord &attempt, int nextWaitMs, int nextTarget)
+{
+    if (m_active.contains(id))
+        Q_EMIT attemptFinished(id, attempt, nextWaitMs, nextTarget);
 }
 
 void StreamHub::forwardEvents(StreamId id, const QList<StreamEvent> &events)

@@ -16,7 +16,8 @@ using StreamId = quint64;
 
 /**
  * The app's one gateway to providers: runs every ChatRun on a dedicated network thread that
- * owns the app's single QNetworkAccessManager, and hands results back as queued signals.
+ * owns the app's single QNetworkAccessManager and its one RequestScheduler, writes every attempt
+ * to the request ledger, and hands results back as queued signals.
  *
  * Thread affinity: the hub itself lives in the thread that created it (the GUI thread) and
  * must be used from there. Events of a stream that was cancelled are never emitted, even when
@@ -28,7 +29,8 @@ class StreamHub final : public QObject
     Q_DISABLE_COPY_MOVE(StreamHub)
 
 public:
-    explicit StreamHub(QObject *parent = nullptr);
+    /** `ledgerPath`: the request ledger every attempt is written to; empty for none. */
+    explicit StreamHub(const QString &ledgerPath, QObject *parent = nullptr);
     ~StreamHub() override;
 
     /** Sends `request` to the targets in order (the first is the primary; request.model is
@@ -39,13 +41,25 @@ public:
     void cancel(StreamId id);
     bool isActive(StreamId id) const { return m_active.contains(id); }
 
+    /** Limits for one provider (a schedulerKey()) in the shared scheduler. */
+    void setProviderLimits(const QString &provider, const ProviderLimits &limits);
+
 Q_SIGNALS:
+    /** The stream waits in the scheduler's queue for `reason`; empty: it is being sent. */
+    void streamQueued(Lathe::Providers::StreamId id, const QString &reason);
+    /** One attempt ended; see ChatRun::attemptFinished(). */
+    void attemptFinished(Lathe::Providers::StreamId id, const Lathe::Providers::AttemptRecord &attempt,
+                         int nextWaitMs, int nextTarget);
+    /** The request ledger could not be written; the streams go on. */
+    void ledgerFailed(const QString &message);
     void eventsReceived(Lathe::Providers::StreamId id, const QList<Lathe::Providers::StreamEvent> &events);
     void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::RunOutcome &outcome);
 
 private:
     class Worker;
 
+    void forwardQueued(StreamId id, const QString &reason);
+    void forwardAttempt(StreamId id, const AttemptRecord &attempt, int nextWaitMs, int nextTarget);
     void forwardEvents(StreamId id, const QList<StreamEvent> &events);
     void forwardFinished(StreamId id, const RunOutcome &outcome);
 

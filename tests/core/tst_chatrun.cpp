@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// ChatRun against the simulator and a scripted server: retries, their waits, and fallbacks.
+// ChatRun against the simulator and a scripted server: retries, their waits, fallbacks, the
+// shared scheduler and the request ledger.
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <nlohmann/json.hpp>
+
 #include "ScriptedHttpServer.h"
+#include "ledger/RequestLedger.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorServer.h"
 #include "providers/ChatRun.h"
@@ -256,6 +261,106 @@ private Q_SLOTS:
                      QStringLiteral("no response within 0.15 s")),
                  qPrintable(result.outcome.attempts[0].outcome.error->message));
         QVERIFY(result.outcome.outcome.completed);
+    }
+    void runsSharingASchedulerSlotTakeTurns()
+    {
+        RequestScheduler scheduler;
+        const ChatTarget target = simulated(QStringLiteral("lathe-sim+slow-drip:5"));
+        scheduler.setLimits(schedulerKey(target.endpoint), ProviderLimits{1, 0, 0});
+        ChatRun first(m_network, {target}, promptRequest());
+        ChatRun second(m_network, {target}, promptRequest());
+        first.setScheduler(&scheduler);
+        second.setScheduler(&scheduler);
+        QStringList order;
+        connect(&first, &ChatRun::finished, this, [&order] { order << QStringLiteral("first finished"); });
+        connect(&second, &ChatRun::eventsReceived, this, [&order] {
+            if (!order.contains(QStringLiteral("second streaming")))
+                order << QStringLiteral("second streaming");
+        });
+        QSignalSpy queued(&second, &ChatRun::queueStateChanged);
+        QSignalSpy secondFinished(&second, &ChatRun::finished);
+        first.start();
+        second.start();
+        QCOMPARE(queued.size(), 1);
+        QCOMPARE(queued.at(0).at(0).toString(),
+                 QStringLiteral("1 of 1 requests to %1 are running").arg(schedulerKey(target.endpoint)));
+        QVERIFY(secondFinished.wait(20000));
+        QCOMPARE(order, (QStringList{QStringLiteral("first finished"), QStringLiteral("second streaming")}));
+        QCOMPARE(queued.last().at(0).toString(), QString()); // left the queue
+        const RunOutcome outcome = secondFinished.at(0).at(0).value<RunOutcome>();
+        QVERIFY(outcome.outcome.completed);
+        QVERIFY(outcome.attempts[0].queuedMs > 0);
+        QCOMPARE(scheduler.runningCount(schedulerKey(target.endpoint)), 0);
+    }
+
+    void cancelWhileQueuedLeavesTheQueue()
+    {
+        RequestScheduler scheduler;
+        const ChatTarget target = simulated(QStringLiteral("lathe-sim+slow-drip:20"));
+        const QString key = schedulerKey(target.endpoint);
+        scheduler.setLimits(key, ProviderLimits{1, 0, 0});
+        ChatRun first(m_network, {target}, promptRequest());
+        ChatRun second(m_network, {target}, promptRequest());
+        first.setScheduler(&scheduler);
+        second.setScheduler(&scheduler);
+        QSignalSpy secondFinished(&second, &ChatRun::finished);
+        first.start();
+        second.start();
+        QCOMPARE(scheduler.queuedCount(key), 1);
+        second.cancel();
+        QCOMPARE(secondFinished.size(), 1);
+        QCOMPARE(secondFinished.at(0).at(0).value<RunOutcome>().outcome.error->code, ErrorCode::Cancelled);
+        QCOMPARE(scheduler.queuedCount(key), 0);
+        first.cancel();
+        QTRY_COMPARE(scheduler.runningCount(key), 0);
+    }
+
+    void writesEveryAttemptToTheLedgerWithoutItsKey()
+    {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        Ledger::RequestLedger ledger(folder.filePath(QStringLiteral("nested/ledger.jsonl")));
+        const QByteArray key = "sk-lathe-test-planted-key-0123456789";
+        ChatTarget target = simulated(QStringLiteral("lathe-sim+http-503:10*1"));
+        target.endpoint.apiKey = QString::fromLatin1(key);
+
+        ChatRun run(m_network, {target}, promptRequest());
+        Ledger::recordAttempts(&run, &ledger,
+                               [](const Lathe::Error &error) { QFAIL(qPrintable(error.toString())); });
+        QSignalSpy finished(&run, &ChatRun::finished);
+        run.start();
+        QVERIFY(finished.wait(20000));
+
+        QFile file(ledger.path());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray contents = file.readAll();
+        QVERIFY(!contents.contains(key));
+        const QList<QByteArray> lines = contents.trimmed().split('\n');
+        QVERIFY2(lines.size() == 2, contents.constData());
+        const auto first = nlohmann::json::parse(lines[0].toStdString());
+        const auto second = nlohmann::json::parse(lines[1].toStdString());
+        QCOMPARE(first["status"].get<int>(), 503);
+        QCOMPARE(first["error"]["code"].get<std::string>(), std::string("http"));
+        QCOMPARE(second["status"].get<int>(), 200);
+        QCOMPARE(second["completed"].get<bool>(), true);
+        QCOMPARE(second["attempt"].get<int>(), 2);
+        QCOMPARE(second["waited_ms"].get<int>(), 10);
+        QCOMPARE(first["run"].get<std::string>(), second["run"].get<std::string>());
+        QCOMPARE(QString::fromStdString(second["text"].get<std::string>()),
+                 answerText(QStringLiteral("lathe-sim")));
+        QCOMPARE(second["request_body"]["model"].get<std::string>(), std::string("lathe-sim+http-503:10*1"));
+        QCOMPARE(second["url"].get<std::string>(),
+                 target.endpoint.baseUrl.toString().toStdString() + "/chat/completions");
+        bool sawAuthorization = false;
+        for (const auto &header : second["request_headers"]) {
+            if (header[0] == "Authorization") {
+                sawAuthorization = true;
+                QCOMPARE(header[1].get<std::string>(), std::string("[redacted]"));
+            }
+        }
+        QVERIFY(sawAuthorization);
+        QVERIFY(second["timings"]["ttft_ms"].get<double>() >= 0);
+        QVERIFY(second["usage"]["output"].get<int>() > 0);
     }
 };
 

@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include "editor/PromptEditor.h"
+#include "ledger/RequestLedger.h"
 #include "mainwindow/MainWindow.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorHost.h"
@@ -48,7 +49,7 @@ private:
         }
 
         Mock::SimulatorHost simulator;
-        Providers::StreamHub hub;
+        Providers::StreamHub hub{Ledger::RequestLedger::defaultPath()};
         std::unique_ptr<Ui::MainWindow> window;
         Ui::PromptEditor *editor = nullptr;
         QPlainTextEdit *response = nullptr;

@@ -72,6 +72,11 @@ MainWindow::MainWindow(Providers::StreamHub *hub, QUrl simulatorUrl, QWidget *pa
     statusBar()->addPermanentWidget(m_statsLabel);
     statusBar()->showMessage(tr("Ready. Ctrl+Enter runs the prompt, Esc stops it."));
 
+    connect(m_hub, &Providers::StreamHub::streamQueued, this, &MainWindow::onQueued);
+    connect(m_hub, &Providers::StreamHub::attemptFinished, this, &MainWindow::onAttempt);
+    connect(m_hub, &Providers::StreamHub::ledgerFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("The request ledger could not be written: %1").arg(message), 10'000);
+    });
     connect(m_hub, &Providers::StreamHub::eventsReceived, this, &MainWindow::onEvents);
     connect(m_hub, &Providers::StreamHub::streamFinished, this, &MainWindow::onFinished);
     m_statsTimer.setInterval(250); // live figures at a readable pace, not per token
@@ -166,7 +171,8 @@ void MainWindow::runPrompt()
     m_firstTokenMs = -1;
     m_deltaCount = 0;
     m_runClock.start();
-    m_streamId = m_hub->start({Providers::ChatTarget{endpoint, request.model}}, request);
+    m_targets = {Providers::ChatTarget{endpoint, request.model}};
+    m_streamId = m_hub->start(m_targets, request);
     setRunning(true);
     statusBar()->showMessage(tr("Waiting for %1…").arg(request.model));
     m_statsLabel->clear();
@@ -183,6 +189,28 @@ void MainWindow::stopRun()
     setRunning(false);
     showLiveStats();
     statusBar()->showMessage(tr("Stopped. The text that arrived is kept."), 6000);
+}
+
+void MainWindow::onQueued(Providers::StreamId id, const QString &reason)
+{
+    if (id != m_streamId)
+        return;
+    m_pane->showQueued(reason);
+    statusBar()->showMessage(reason.isEmpty() ? tr("Waiting for %1…").arg(m_targets.value(0).model)
+                                              : tr("Queued: %1").arg(reason));
+}
+
+void MainWindow::onAttempt(Providers::StreamId id, const Providers::AttemptRecord &attempt, int nextWaitMs,
+                           int nextTarget)
+{
+    if (id != m_streamId)
+        return;
+    QString next;
+    if (nextTarget == attempt.targetIndex)
+        next = tr("retrying in %1").arg(formatMs(nextWaitMs));
+    else if (nextTarget >= 0 && nextTarget < m_targets.size())
+        next = tr("falling back to %1").arg(m_targets[nextTarget].label());
+    m_pane->addAttempt(attempt, next);
 }
 
 void MainWindow::onEvents(Providers::StreamId id, const QList<StreamEvent> &events)

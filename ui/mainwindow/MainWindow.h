@@ -39,6 +39,9 @@ private:
     void buildEndpointBar();
     void applyPreset(int index);
     QUrl simulatorRoot() const;
+    void onQueued(Providers::StreamId id, const QString &reason);
+    void onAttempt(Providers::StreamId id, const Providers::AttemptRecord &attempt, int nextWaitMs,
+                   int nextTarget);
     void onEvents(Providers::StreamId id, const QList<Providers::StreamEvent> &events);
     void onFinished(Providers::StreamId id, const Providers::RunOutcome &run);
     void showLiveStats();
@@ -55,8 +58,9 @@ private:
     QAction *m_stopAction = nullptr;
     QLabel *m_statsLabel;
 
-    Providers::StreamId m_streamId = 0; // 0: nothing running
-    QElapsedTimer m_runClock;           // for live figures; final ones come from the outcome
+    Providers::StreamId m_streamId = 0;     // 0: nothing running
+    QList<Providers::ChatTarget> m_targets; // of the running stream
+    QElapsedTimer m_runClock;               // for live figures; final ones come from the outcome
     double m_firstTokenMs = -1;
     qint64 m_deltaCount = 0;
     QTimer m_statsTimer;

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ResponsePane.h"
 
+#include <cmath>
+
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QTextCursor>
 #include <QVBoxLayout>
 
-#include "providers/ChatOutcome.h"
+#include "providers/ChatRun.h"
 
 namespace Lathe::Ui
 {
@@ -15,6 +17,7 @@ namespace Lathe::Ui
 ResponsePane::ResponsePane(QWidget *parent)
     : QWidget(parent)
     , m_header(new QLabel(this))
+    , m_attempts(new QLabel(this))
     , m_banner(new QLabel(this))
     , m_view(new QPlainTextEdit(this))
 {
@@ -33,6 +36,14 @@ ResponsePane::ResponsePane(QWidget *parent)
     m_header->setFont(headerFont);
     m_header->setContentsMargins(4, 2, 4, 2);
 
+    m_attempts->setObjectName(QStringLiteral("responseAttempts"));
+    m_attempts->setTextFormat(Qt::PlainText);
+    m_attempts->setWordWrap(true);
+    m_attempts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_attempts->setContentsMargins(4, 0, 4, 4);
+    m_attempts->setStyleSheet(QStringLiteral("QLabel { color: palette(mid); }"));
+    m_attempts->hide();
+
     m_banner->setObjectName(QStringLiteral("responseBanner"));
     m_banner->setTextFormat(Qt::PlainText);
     m_banner->setWordWrap(true);
@@ -44,6 +55,7 @@ ResponsePane::ResponsePane(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_header);
+    layout->addWidget(m_attempts);
     layout->addWidget(m_banner);
     layout->addWidget(m_view, 1);
 
@@ -59,7 +71,36 @@ void ResponsePane::beginAnswer(const QString &model)
     m_model = model;
     m_view->clear();
     m_banner->hide();
+    m_attemptLines.clear();
+    m_attempts->clear();
+    m_attempts->hide();
     m_header->setText(tr("%1 · waiting for the first token…").arg(model));
+}
+
+void ResponsePane::showQueued(const QString &reason)
+{
+    m_header->setText(reason.isEmpty() ? tr("%1 · sending…").arg(m_model)
+                                       : tr("%1 · queued: %2").arg(m_model, reason));
+}
+
+void ResponsePane::addAttempt(const Providers::AttemptRecord &attempt, const QString &next)
+{
+    const Providers::ChatOutcome &outcome = attempt.outcome;
+    QString line = tr("%1 attempt %2 · %3")
+                       .arg(outcome.completed ? QStringLiteral("\u2713") : QStringLiteral("\u2717"))
+                       .arg(attempt.attempt)
+                       .arg(attempt.target);
+    if (outcome.error)
+        line += QStringLiteral(" · ") + outcome.error->message;
+    if (outcome.timings.totalMs >= 0)
+        line += tr(" · %1 ms").arg(std::lround(outcome.timings.totalMs));
+    if (!next.isEmpty())
+        line += QStringLiteral(" \u2192 ") + next;
+    m_attemptLines << line;
+    // One clean attempt is the common case and needs no list.
+    const bool worthShowing = m_attemptLines.size() > 1 || !outcome.completed;
+    m_attempts->setText(m_attemptLines.join(QLatin1Char('\n')));
+    m_attempts->setVisible(worthShowing);
 }
 
 void ResponsePane::appendText(const QString &text)

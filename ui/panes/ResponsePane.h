@@ -10,8 +10,9 @@ class QPlainTextEdit;
 
 namespace Lathe::Providers
 {
+struct AttemptRecord;
 struct ChatOutcome;
-}
+} // namespace Lathe::Providers
 
 namespace Lathe::Ui
 {
@@ -20,7 +21,8 @@ namespace Lathe::Ui
  * Shows one model's answer as it streams in. Text is queued and reaches the widget at most
  * once per frame (a 16 ms single-shot timer), so a fast stream costs one repaint per frame,
  * not one per token; the view follows the end only when the user has not scrolled away.
- * Errors show inline in a banner above the text, and the text that arrived stays.
+ * Errors show inline in a banner above the text, and the text that arrived stays. A run that
+ * needed retries or fallbacks lists its attempts under the header.
  */
 class ResponsePane final : public QWidget
 {
@@ -34,6 +36,13 @@ public:
 
     /** Clears the pane for a new answer from `model`. */
     void beginAnswer(const QString &model);
+    /** The request waits in the app's queue for `reason`; an empty reason: it is being sent. */
+    void showQueued(const QString &reason);
+    /**
+     * Lists an attempt once a run has needed more than one: the target, how it ended, and what
+     * follows (`next`, e.g. "retrying in 0.5 s"; empty for the last).
+     */
+    void addAttempt(const Providers::AttemptRecord &attempt, const QString &next);
     /** Queues text for the next frame. */
     void appendText(const QString &text);
     /** Shows how the answer ended: complete, or the error with the text kept. */
@@ -51,6 +60,8 @@ private:
     void showBanner(const QString &message);
 
     QLabel *m_header;
+    QLabel *m_attempts;
+    QStringList m_attemptLines;
     QLabel *m_banner;
     QPlainTextEdit *m_view;
     QString m_pending;
