@@ -5,8 +5,30 @@
 
 #include <QRegularExpression>
 
+#include "providers/ChatTypes.h"
+
 namespace Lathe::Cli
 {
+
+Result<QUrl> parseBaseUrl(const QString &text, const QString &option)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    if (!url.isValid() || url.host().isEmpty() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 '%2' is not an http(s) URL with a host").arg(option, text));
+    return url;
+}
+
+Result<Providers::WireProtocol> parseProvider(const QString &name)
+{
+    if (const auto protocol = Providers::wireProtocolFromName(name))
+        return *protocol;
+    return fail(ErrorCode::InvalidArgument,
+                QStringLiteral("unknown provider '%1'; use one of: %2")
+                    .arg(name, Providers::wireProtocolNames().join(QStringLiteral(", "))));
+}
 
 void writeOut(const QString &text)
 {
@@ -30,7 +52,7 @@ int usageError(const QString &command, const QString &message)
 }
 
 bool parseSubcommand(QCommandLineParser &parser, const QString &command, const QStringList &arguments,
-                     int &exitCode)
+                     int &exitCode, qsizetype maxPositional)
 {
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help."));
@@ -48,9 +70,10 @@ bool parseSubcommand(QCommandLineParser &parser, const QString &command, const Q
         exitCode = ExitOk;
         return false;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    if (parser.positionalArguments().size() > maxPositional) {
         exitCode = usageError(
-            command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().front()));
+            command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().at(maxPositional)));
         return false;
     }
     return true;

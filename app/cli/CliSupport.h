@@ -4,6 +4,10 @@
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
+
+#include "base/Result.h"
+#include "providers/ChatTypes.h"
 
 namespace Lathe::Cli
 {
@@ -16,6 +20,11 @@ enum ExitCode : int
     ExitUsage = 2,  ///< the command line or an input file was unusable
 };
 
+/** An http(s) URL with a host, from the value of `option`. */
+Result<QUrl> parseBaseUrl(const QString &text, const QString &option);
+/** A wire protocol by its command-line name (openai, anthropic, …). */
+Result<Providers::WireProtocol> parseProvider(const QString &name);
+
 /** Writes UTF-8 to stdout and flushes, so piped readers see text as it arrives. */
 void writeOut(const QString &text);
 /** Writes one line to stderr. */
@@ -26,8 +35,9 @@ int usageError(const QString &command, const QString &message);
 /**
  * Parses a subcommand's arguments (without the program and subcommand names). On failure
  * prints the parser's message and returns false; --help prints the help text and returns false.
+ * More than `maxPositional` positional arguments is a usage error.
  */
 bool parseSubcommand(QCommandLineParser &parser, const QString &command, const QStringList &arguments,
-                     int &exitCode);
+                     int &exitCode, qsizetype maxPositional = 0);
 
 } // namespace Lathe::Cli

@@ -3,12 +3,15 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <unistd.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QHostAddress>
 #include <QNetworkAccessManager>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +19,7 @@
 #include "CliSupport.h"
 #include "base/Result.h"
 #include "base/Utf8.h"
+#include "credentials/CredentialStore.h"
 #include "ledger/RequestLedger.h"
 #include "providers/ChatRun.h"
 #include "providers/OutcomeJson.h"
@@ -37,27 +41,8 @@ struct RunOptions
     Providers::ChatRequest request;
     Providers::RetryPolicy retryPolicy;
     bool stats = false;
+    QStringList keyVariables; ///< per target: the environment variable of its key
 };
-
-Result<QUrl> parseBaseUrl(const QString &text, const QString &option)
-{
-    const QUrl url(text, QUrl::StrictMode);
-    const QString scheme = url.scheme();
-    if (!url.isValid() || url.host().isEmpty() ||
-        (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1 '%2' is not an http(s) URL with a host").arg(option, text));
-    return url;
-}
-
-Result<Providers::WireProtocol> parseProvider(const QString &name)
-{
-    if (const auto protocol = Providers::wireProtocolFromName(name))
-        return *protocol;
-    return fail(ErrorCode::InvalidArgument,
-                QStringLiteral("unknown provider '%1'; use one of: %2")
-                    .arg(name, Providers::wireProtocolNames().join(QStringLiteral(", "))));
-}
 
 // `PROVIDER:MODEL[@BASE_URL]`; model names may hold ':' (Ollama tags), so the provider ends at
 // the first ':' and the URL starts at the last "@http".
@@ -86,8 +71,6 @@ Result<Providers::ChatTarget> parseFallback(const QString &spec)
     if (model.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("--fallback '%1' names no model").arg(spec));
     target.model = model;
-    target.endpoint.apiKey =
-        qEnvironmentVariable(Providers::defaultApiKeyVariable(*protocol).toLatin1().constData());
     return target;
 }
 
@@ -166,18 +149,19 @@ Result<RunOptions> parseRunOptions(const QCommandLineParser &parser)
     // …) is used when no other is named.
     if (parser.isSet(QStringLiteral("api-key-env"))) {
         const QString variable = parser.value(QStringLiteral("api-key-env"));
-        primary.endpoint.apiKey = qEnvironmentVariable(variable.toLocal8Bit().constData());
-        if (primary.endpoint.apiKey.isEmpty())
+        if (qEnvironmentVariable(variable.toLocal8Bit().constData()).trimmed().isEmpty())
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("the environment variable %1 named by --api-key-env is not set")
                             .arg(variable));
+        options.keyVariables.append(variable);
     } else {
-        primary.endpoint.apiKey =
-            qEnvironmentVariable(Providers::defaultApiKeyVariable(*protocol).toLatin1().constData());
+        options.keyVariables.append(Providers::defaultApiKeyVariable(*protocol));
     }
     options.targets.append(primary);
     for (const QString &spec : parser.values(QStringLiteral("fallback"))) {
         auto target = parseFallback(spec);
+        if (target)
+            options.keyVariables.append(Providers::defaultApiKeyVariable(target->endpoint.protocol));
         if (!target)
             return tl::unexpected(target.error());
         options.targets.append(*target);
@@ -198,6 +182,39 @@ nlohmann::json statsJson(const Providers::RunOutcome &run)
     nlohmann::json stats = Providers::timingsToJson(run.outcome);
     stats["attempts"] = run.attempts.size();
     return stats;
+}
+
+// Machines on the loopback need no key; a warning about one would only be noise.
+bool isLoopback(const QUrl &url)
+{
+    const QString host = url.host();
+    return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
+}
+
+/**
+ * Fills in every target's key from the environment or the keychain, then calls `done`. A remote
+ * target without a key gets a warning saying where to put one, and is sent anyway: some servers
+ * (a self-hosted vLLM, a gateway) take none, and those that do answer 401 in their own words.
+ */
+void resolveKeys(RunOptions &options, Credentials::CredentialStore &credentials, std::function<void()> done)
+{
+    auto pending = std::make_shared<int>(static_cast<int>(options.targets.size()));
+    auto finishOne = [pending, done] {
+        if (--*pending == 0)
+            done();
+    };
+    for (qsizetype i = 0; i < options.targets.size(); ++i) {
+        Providers::ProviderEndpoint &endpoint = options.targets[i].endpoint;
+        const Credentials::CredentialKey key{Credentials::keychainServiceFor(endpoint.baseUrl),
+                                             options.keyVariables.value(i)};
+        credentials.lookup(key, nullptr, [&endpoint, finishOne](Result<Credentials::Credential> found) {
+            if (found)
+                endpoint.apiKey = found->secret;
+            else if (!isLoopback(endpoint.baseUrl))
+                writeErr(QStringLiteral("lathe-cli run: warning: ") + found.error().message);
+            finishOne();
+        });
+    }
 }
 
 } // namespace
@@ -232,7 +249,8 @@ int runCommand(const QStringList &arguments)
         {QStringLiteral("max-tokens"), QStringLiteral("Most output tokens to generate."),
          QStringLiteral("N")},
         {QStringLiteral("api-key-env"),
-         QStringLiteral("Environment variable holding the API key (default OPENAI_API_KEY)."),
+         QStringLiteral("Environment variable holding the API key (default: the provider's own, e.g. "
+                        "OPENAI_API_KEY). Without one set, the keychain entry for the API's host is used."),
          QStringLiteral("VAR")},
         {QStringLiteral("no-stream"),
          QStringLiteral("Ask for the whole answer at once instead of a stream.")},
@@ -249,6 +267,10 @@ int runCommand(const QStringList &arguments)
     auto options = parseRunOptions(parser);
     if (!options)
         return usageError(kCommand, options.error().toString());
+
+    Credentials::CredentialStore credentials;
+    resolveKeys(*options, credentials, [] { QCoreApplication::exit(0); });
+    QCoreApplication::exec();
 
     QNetworkAccessManager network;
     Providers::ChatRun run(&network, options->targets, options->request, options->retryPolicy);

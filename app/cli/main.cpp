@@ -4,6 +4,7 @@
 
 #include "CliSupport.h"
 #include "DiscoverCommand.h"
+#include "KeyCommand.h"
 #include "RunCommand.h"
 #include "ServeMockCommand.h"
 #include "base/Version.h"
@@ -16,6 +17,7 @@ const QString kUsage =
                    "\n"
                    "Commands:\n"
                    "  discover    Find local model servers on 127.0.0.1 and list their models.\n"
+                   "  key         Store, forget or check an API key in the system keychain.\n"
                    "  run         Send one prompt to a provider and stream the answer to stdout.\n"
                    "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
                    "\n"
@@ -38,6 +40,8 @@ int main(int argc, char *argv[])
     const QString command = arguments.takeFirst();
     if (command == QLatin1String("discover"))
         return Lathe::Cli::discoverCommand(arguments);
+    if (command == QLatin1String("key"))
+        return Lathe::Cli::keyCommand(arguments);
     if (command == QLatin1String("run"))
         return Lathe::Cli::runCommand(arguments);
     if (command == QLatin1String("serve-mock"))

@@ -6,6 +6,7 @@
 #include <QSettings>
 
 #include "base/Version.h"
+#include "credentials/CredentialStore.h"
 #include "ledger/RequestLedger.h"
 #include "mainwindow/MainWindow.h"
 #include "mock/SimulatorHost.h"
@@ -31,7 +32,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     Lathe::Providers::StreamHub hub(Lathe::Ledger::RequestLedger::defaultPath());
-    Lathe::Ui::MainWindow window(&hub, *simulatorUrl);
+    Lathe::Credentials::CredentialStore credentials;
+    Lathe::Ui::MainWindow window(&hub, &credentials, *simulatorUrl);
     window.show();
     return QApplication::exec();
 }

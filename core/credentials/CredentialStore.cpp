@@ -51,6 +51,15 @@ Lathe::Result<void> keychainChange(const Lathe::Result<void> &changed, const QSt
 
 } // namespace
 
+QString keychainServiceFor(const QUrl &baseUrl)
+{
+    QString service = baseUrl.host().toLower();
+    const int defaultPort = baseUrl.scheme() == QLatin1String("http") ? 80 : 443;
+    if (baseUrl.port(defaultPort) != defaultPort)
+        service += QLatin1Char(':') + QString::number(baseUrl.port());
+    return service;
+}
+
 CredentialStore::CredentialStore(QObject *parent)
     : CredentialStore(std::make_unique<KeychainSecretBackend>(), parent)
 {}

@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QObject>
 #include <QString>
+#include <QUrl>
 
 #include "SecretBackend.h"
 #include "base/Result.h"
@@ -24,6 +25,13 @@ struct CredentialKey
     QString service; ///< what the key is for, e.g. the preset id "openai"; names the keychain entry
     QString environmentVariable; ///< e.g. "OPENAI_API_KEY"; empty: the environment is not asked
 };
+
+/**
+ * The keychain service under which the key for an API root is kept: its host, lower-cased,
+ * with the port when it is not the scheme's own. Endpoints on one host share one key (OpenAI's
+ * Chat and Responses APIs, every model of an Azure resource), whatever preset reached them.
+ */
+QString keychainServiceFor(const QUrl &baseUrl);
 
 /** An API key and where it was found. Never log, print or export `secret`. */
 struct Credential

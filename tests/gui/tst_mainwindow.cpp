@@ -2,17 +2,21 @@
 // The main window end to end: keys typed into the real editor reach the in-process simulator
 // through the real network thread, and the answer streams back into the pane.
 #include <QAction>
+#include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSet>
 #include <QTest>
 
+#include "credentials/CredentialStore.h"
 #include "editor/PromptEditor.h"
 #include "ledger/RequestLedger.h"
 #include "mainwindow/MainWindow.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorHost.h"
+#include "panes/ResponsePane.h"
 #include "providers/StreamHub.h"
 
 using namespace Lathe;
@@ -31,7 +35,8 @@ private:
             options.firstTokenDelayMs = 50;
             const auto url = simulator.start(options);
             QVERIFY2(url, "the simulator must start");
-            window = std::make_unique<Ui::MainWindow>(&hub, *url);
+            simulatorUrl = *url;
+            window = std::make_unique<Ui::MainWindow>(&hub, &credentials, *url);
             window->show();
             QVERIFY(QTest::qWaitForWindowExposed(window.get()));
             editor = window->findChild<Ui::PromptEditor *>(QStringLiteral("promptEditor"));
@@ -48,8 +53,21 @@ private:
             QCOMPARE(editor->text(), prompt);
         }
 
+        /** Picks the preset `id` and points it at the simulator's OpenAI-compatible API. */
+        void useRemotePreset(const QString &id)
+        {
+            auto *providers = window->findChild<QComboBox *>(QStringLiteral("providerBox"));
+            const int index = providers->findData(id);
+            QVERIFY(index >= 0);
+            providers->setCurrentIndex(index);
+            window->findChild<QLineEdit *>(QStringLiteral("baseUrlEdit"))->setText(simulatorUrl.toString());
+            window->findChild<QLineEdit *>(QStringLiteral("modelEdit"))->setText(QStringLiteral("lathe-sim"));
+        }
+
         Mock::SimulatorHost simulator;
+        QUrl simulatorUrl;
         Providers::StreamHub hub{Ledger::RequestLedger::defaultPath()};
+        Credentials::CredentialStore credentials;
         std::unique_ptr<Ui::MainWindow> window;
         Ui::PromptEditor *editor = nullptr;
         QPlainTextEdit *response = nullptr;
@@ -130,6 +148,67 @@ private Q_SLOTS:
                                                         {{QStringLiteral("user"), prompt}}, std::nullopt)
                                        .tokens;
         QCOMPARE(fixture.response->toPlainText(), tokens.mid(0, 12).join(QString()));
+    }
+
+    void retriesAreListedInThePane()
+    {
+        Fixture fixture(0);
+        auto *model = fixture.window->findChild<QLineEdit *>(QStringLiteral("modelEdit"));
+        model->setText(QStringLiteral("lathe-sim+http-503:20*1"));
+        fixture.typePrompt(QStringLiteral("Try again"));
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+        auto *pane = fixture.window->findChild<Ui::ResponsePane *>(QStringLiteral("responsePane"));
+        auto *attempts = fixture.window->findChild<QLabel *>(QStringLiteral("responseAttempts"));
+        QTRY_VERIFY_WITH_TIMEOUT(pane->attemptsText().contains(QStringLiteral("attempt 2")), 10000);
+        const QStringList lines = pane->attemptsText().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("\u2717 attempt 1")) &&
+                     lines[0].contains(QStringLiteral("503")) &&
+                     lines[0].contains(QStringLiteral("retrying in 20 ms")),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[1].startsWith(QStringLiteral("\u2713 attempt 2")), qPrintable(lines[1]));
+        QVERIFY(attempts->isVisible());
+    }
+
+    void aMissingKeySaysWhereToPutIt()
+    {
+        qunsetenv("OPENAI_API_KEY");
+        Fixture fixture(0);
+        fixture.useRemotePreset(QStringLiteral("openai"));
+        fixture.typePrompt(QStringLiteral("Hello?"));
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+        auto *banner = fixture.window->findChild<QLabel *>(QStringLiteral("responseBanner"));
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+        const QString service = Credentials::keychainServiceFor(fixture.simulatorUrl);
+        QVERIFY2(banner->text().startsWith(
+                     QStringLiteral("No API key for %1: set OPENAI_API_KEY or store one in the "
+                                    "keychain")
+                         .arg(service)),
+                 qPrintable(banner->text()));
+        QVERIFY(banner->text().contains(QStringLiteral("Set API Key")));
+        QVERIFY(fixture.response->toPlainText().isEmpty());
+    }
+
+    void theKeyReachesTheProviderButNeverTheLedger()
+    {
+        const QByteArray key = "sk-gui-planted-key-5f0c1e2d3b4a";
+        qputenv("OPENAI_API_KEY", key);
+        Fixture fixture(0);
+        fixture.useRemotePreset(QStringLiteral("openai"));
+        const QString prompt = QStringLiteral("Is my key safe?");
+        fixture.typePrompt(prompt);
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(fixture.response->toPlainText(), expectedAnswer(prompt), 10000);
+        qunsetenv("OPENAI_API_KEY");
+
+        QFile ledger(Ledger::RequestLedger::defaultPath());
+        QTRY_VERIFY_WITH_TIMEOUT(ledger.exists(), 5000);
+        QVERIFY(ledger.open(QIODevice::ReadOnly));
+        const QByteArray written = ledger.readAll();
+        QVERIFY(written.contains("Is my key safe?"));
+        QVERIFY(written.contains("\"Bearer [redacted]\"") ||
+                written.contains("[\"Authorization\",\"[redacted]\"]"));
+        QVERIFY(!written.contains(key));
     }
 };
 

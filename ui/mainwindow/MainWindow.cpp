@@ -3,12 +3,17 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QNetworkAccessManager>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
 
+#include "credentials/CredentialStore.h"
 #include "editor/PromptEditor.h"
 #include "panes/ResponsePane.h"
 #include "providers/ProviderPresets.h"
@@ -34,9 +39,11 @@ QString formatMs(double ms)
 
 } // namespace
 
-MainWindow::MainWindow(Providers::StreamHub *hub, QUrl simulatorUrl, QWidget *parent)
+MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *credentials,
+                       QUrl simulatorUrl, QWidget *parent)
     : QMainWindow(parent)
     , m_hub(hub)
+    , m_credentials(credentials)
     , m_simulatorUrl(std::move(simulatorUrl))
     , m_editor(new PromptEditor(this))
     , m_pane(new ResponsePane(this))
@@ -66,6 +73,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, QUrl simulatorUrl, QWidget *pa
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
     addAction(m_runAction);
     addAction(m_stopAction);
+    buildMenus();
     buildEndpointBar();
 
     m_statsLabel->setObjectName(QStringLiteral("statsLabel"));
@@ -84,6 +92,24 @@ MainWindow::MainWindow(Providers::StreamHub *hub, QUrl simulatorUrl, QWidget *pa
     setRunning(false);
     resize(1180, 720);
     m_editor->setFocus();
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
+    runMenu->addAction(m_runAction);
+    runMenu->addAction(m_stopAction);
+
+    QMenu *providerMenu = menuBar()->addMenu(tr("&Provider"));
+    auto *setKey = providerMenu->addAction(tr("Set API &Key…"), this, &MainWindow::setApiKey);
+    setKey->setObjectName(QStringLiteral("setApiKeyAction"));
+    setKey->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    auto *forgetKey = providerMenu->addAction(tr("&Forget API Key"), this, &MainWindow::forgetApiKey);
+    forgetKey->setObjectName(QStringLiteral("forgetApiKeyAction"));
+    providerMenu->addSeparator();
+    auto *find = providerMenu->addAction(tr("Find &Local Servers"), this, &MainWindow::findLocalServers);
+    find->setObjectName(QStringLiteral("findLocalServersAction"));
+    find->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
 }
 
 void MainWindow::buildEndpointBar()
@@ -137,6 +163,18 @@ QUrl MainWindow::simulatorRoot() const
     return root;
 }
 
+Result<Providers::ProviderEndpoint> MainWindow::currentEndpoint() const
+{
+    const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
+    Providers::ProviderEndpoint endpoint = preset.endpoint(simulatorRoot());
+    endpoint.baseUrl = QUrl(m_baseUrlEdit->text().trimmed(), QUrl::StrictMode);
+    if (!endpoint.baseUrl.isValid() || endpoint.baseUrl.host().isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+                    tr("The URL \"%1\" is not valid. Give the API root, e.g. https://api.openai.com/v1.")
+                        .arg(m_baseUrlEdit->text()));
+    return endpoint;
+}
+
 void MainWindow::runPrompt()
 {
     const QString prompt = m_editor->text();
@@ -144,29 +182,55 @@ void MainWindow::runPrompt()
         statusBar()->showMessage(tr("Type a prompt first."), 4000);
         return;
     }
-    if (m_streamId != 0)
+    if (m_streamId != 0 || m_awaitingKey)
         stopRun();
 
-    const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
-    Providers::ProviderEndpoint endpoint = preset.endpoint(simulatorRoot());
-    endpoint.baseUrl = QUrl(m_baseUrlEdit->text().trimmed(), QUrl::StrictMode);
-    if (!endpoint.baseUrl.isValid() || endpoint.baseUrl.host().isEmpty()) {
-        m_pane->showProblem(
-            tr("The URL \"%1\" is not valid. Give the API root, e.g. https://api.openai.com/v1.")
-                .arg(m_baseUrlEdit->text()));
-        return;
-    }
-    if (!preset.apiKeyVariable.isEmpty())
-        endpoint.apiKey = qEnvironmentVariable(preset.apiKeyVariable.toLatin1().constData());
-    if (preset.apiKeyRequired && endpoint.apiKey.isEmpty()) {
-        m_pane->showProblem(tr("%1 needs an API key. Set the environment variable %2 before starting Lathe.")
-                                .arg(preset.displayName, preset.apiKeyVariable));
+    const auto endpoint = currentEndpoint();
+    if (!endpoint) {
+        m_pane->showProblem(endpoint.error().message);
         return;
     }
     Providers::ChatRequest request;
     request.model = m_modelEdit->text().trimmed();
     request.messages.append({QStringLiteral("user"), prompt});
 
+    const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
+    if (preset.simulated) {
+        startStream(*endpoint, request);
+        return;
+    }
+    // The keychain answers asynchronously (it may even ask the user to unlock it): the window
+    // stays live, and Esc abandons the wait.
+    const quint64 lookup = ++m_keyLookup;
+    m_awaitingKey = true;
+    m_pane->beginAnswer(request.model);
+    m_pane->showQueued(tr("looking up the API key"));
+    setRunning(true);
+    m_credentials->lookup(
+        {Credentials::keychainServiceFor(endpoint->baseUrl), preset.apiKeyVariable}, this,
+        [this, lookup, endpoint = *endpoint, request,
+         required = preset.apiKeyRequired](Result<Credentials::Credential> key) mutable {
+            if (lookup != m_keyLookup)
+                return; // stopped, or another run started meanwhile
+            m_awaitingKey = false;
+            if (key) {
+                endpoint.apiKey = key->secret;
+            } else if (required) {
+                setRunning(false);
+                QString message = key.error().message;
+                message[0] = message[0].toUpper(); // core messages read as clauses; this is a sentence
+                m_pane->showProblem(
+                    tr("%1.\nProvider \u25B8 Set API Key (Ctrl+Shift+K) stores one in the keychain.")
+                        .arg(message));
+                return;
+            }
+            startStream(endpoint, request);
+        });
+}
+
+void MainWindow::startStream(const Providers::ProviderEndpoint &endpoint,
+                             const Providers::ChatRequest &request)
+{
     m_pane->beginAnswer(request.model);
     m_firstTokenMs = -1;
     m_deltaCount = 0;
@@ -179,8 +243,111 @@ void MainWindow::runPrompt()
     m_statsTimer.start();
 }
 
+std::optional<QString> MainWindow::keychainServiceOrSay() const
+{
+    const auto endpoint = currentEndpoint();
+    if (!endpoint) {
+        statusBar()->showMessage(endpoint.error().message, 6000);
+        return std::nullopt;
+    }
+    return Credentials::keychainServiceFor(endpoint->baseUrl);
+}
+
+void MainWindow::setApiKey()
+{
+    const auto service = keychainServiceOrSay();
+    if (!service)
+        return;
+    bool accepted = false;
+    const QString key = QInputDialog::getText(this, tr("Set API Key"),
+                                              tr("API key for %1. It is kept in the system keychain, "
+                                                 "never in Lathe's files.")
+                                                  .arg(*service),
+                                              QLineEdit::Password, QString(), &accepted)
+                            .trimmed();
+    if (!accepted || key.isEmpty())
+        return;
+    m_credentials->store(*service, key, this, [this, service = *service](Result<void> stored) {
+        statusBar()->showMessage(stored ? tr("The API key for %1 is in the keychain.").arg(service)
+                                        : stored.error().message,
+                                 8000);
+    });
+}
+
+void MainWindow::forgetApiKey()
+{
+    const auto service = keychainServiceOrSay();
+    if (!service)
+        return;
+    m_credentials->remove(*service, this, [this, service = *service](Result<void> removed) {
+        statusBar()->showMessage(removed ? tr("The keychain holds no API key for %1 now.").arg(service)
+                                         : removed.error().message,
+                                 8000);
+    });
+}
+
+void MainWindow::findLocalServers()
+{
+    if (m_discovery)
+        return; // one search at a time; it ends within its timeout
+    if (!m_probeNetwork)
+        m_probeNetwork = new QNetworkAccessManager(this);
+    m_discovery = new Providers::LocalServerDiscovery(m_probeNetwork, Providers::defaultLocalProbes(), this);
+    connect(m_discovery, &Providers::LocalServerDiscovery::finished, this,
+            [this](const QList<Providers::DiscoveredServer> &servers) {
+                m_discovery->deleteLater();
+                offerLocalServers(servers);
+            });
+    statusBar()->showMessage(tr("Looking for model servers on this machine…"));
+    m_discovery->start();
+}
+
+void MainWindow::offerLocalServers(const QList<Providers::DiscoveredServer> &servers)
+{
+    const auto &presets = Providers::providerPresets();
+    auto *menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("localServersMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    int found = 0;
+    for (const Providers::DiscoveredServer &server : servers) {
+        const auto preset = std::find_if(presets.cbegin(), presets.cend(), [&server](const auto &candidate) {
+            return candidate.id == server.presetId;
+        });
+        const QString name = preset == presets.cend() ? server.presetId : preset->displayName;
+        const QString where = server.baseUrl.authority();
+        if (!server.isListed()) {
+            menu->addAction(tr("%1 · %2 · %3")
+                                .arg(name, where, server.error ? server.error->message : tr("no models")))
+                ->setEnabled(false);
+            continue;
+        }
+        ++found;
+        for (const QString &model : server.models) {
+            const int presetIndex = static_cast<int>(std::distance(presets.cbegin(), preset));
+            menu->addAction(tr("%1 · %2 · %3").arg(name, where, model), this,
+                            [this, presetIndex, url = server.baseUrl, model] {
+                                m_providerBox->setCurrentIndex(presetIndex);
+                                m_baseUrlEdit->setText(url.toString());
+                                m_modelEdit->setText(model);
+                                m_editor->setFocus();
+                            });
+        }
+    }
+    statusBar()->showMessage(found == 0 ? tr("No model server answered on this machine.")
+                                        : tr("%n local server(s) found; pick a model.", nullptr, found),
+                             8000);
+    menu->popup(m_providerBox->mapToGlobal(QPoint(0, m_providerBox->height())));
+}
+
 void MainWindow::stopRun()
 {
+    if (m_awaitingKey) {
+        ++m_keyLookup; // its answer will be ignored
+        m_awaitingKey = false;
+        m_pane->stopAnswer();
+        setRunning(false);
+        return;
+    }
     if (m_streamId == 0)
         return;
     m_hub->cancel(m_streamId);

@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <optional>
+
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 #include <QUrl>
 
+#include "providers/LocalServerDiscovery.h"
 #include "providers/StreamHub.h"
+
+namespace Lathe::Credentials
+{
+class CredentialStore;
+}
 
 class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QNetworkAccessManager;
 
 namespace Lathe::Ui
 {
@@ -21,7 +31,9 @@ class ResponsePane;
 
 /**
  * The workbench window: the prompt editor beside the response pane, the endpoint bar above,
- * the run statistics below. Ctrl+Enter runs the prompt, Esc stops it.
+ * the run statistics below. Ctrl+Enter runs the prompt, Esc stops it. API keys come from the
+ * CredentialStore (the environment, else the keychain); the Provider menu stores and forgets
+ * them and finds model servers running on this machine.
  */
 class MainWindow final : public QMainWindow
 {
@@ -30,13 +42,26 @@ class MainWindow final : public QMainWindow
 
 public:
     /** `simulatorUrl` is the API root of the in-process simulator, the default provider. */
-    MainWindow(Providers::StreamHub *hub, QUrl simulatorUrl, QWidget *parent = nullptr);
+    MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *credentials, QUrl simulatorUrl,
+               QWidget *parent = nullptr);
 
     void runPrompt();
     void stopRun();
+    /** Asks for the current endpoint's API key and stores it in the keychain. */
+    void setApiKey();
+    void forgetApiKey();
+    /** Probes the default ports of local model servers and offers what it finds. */
+    void findLocalServers();
 
 private:
+    void buildMenus();
     void buildEndpointBar();
+    /** The endpoint the bar describes, or why it cannot be used. */
+    Result<Providers::ProviderEndpoint> currentEndpoint() const;
+    /** The keychain service of the current endpoint; when the bar is unusable, says why. */
+    std::optional<QString> keychainServiceOrSay() const;
+    void startStream(const Providers::ProviderEndpoint &endpoint, const Providers::ChatRequest &request);
+    void offerLocalServers(const QList<Providers::DiscoveredServer> &servers);
     void applyPreset(int index);
     QUrl simulatorRoot() const;
     void onQueued(Providers::StreamId id, const QString &reason);
@@ -48,6 +73,9 @@ private:
     void setRunning(bool running);
 
     Providers::StreamHub *m_hub;
+    Credentials::CredentialStore *m_credentials;
+    QNetworkAccessManager *m_probeNetwork = nullptr; // created on the first search
+    QPointer<Providers::LocalServerDiscovery> m_discovery;
     QUrl m_simulatorUrl;
     PromptEditor *m_editor;
     ResponsePane *m_pane;
@@ -58,6 +86,8 @@ private:
     QAction *m_stopAction = nullptr;
     QLabel *m_statsLabel;
 
+    quint64 m_keyLookup = 0; // the run waiting for its key; a newer number supersedes it
+    bool m_awaitingKey = false;
     Providers::StreamId m_streamId = 0;     // 0: nothing running
     QList<Providers::ChatTarget> m_targets; // of the running stream
     QElapsedTimer m_runClock;               // for live figures; final ones come from the outcome

@@ -7,6 +7,7 @@
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QTextCursor>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 #include "providers/ChatRun.h"
@@ -37,11 +38,10 @@ ResponsePane::ResponsePane(QWidget *parent)
     m_header->setContentsMargins(4, 2, 4, 2);
 
     m_attempts->setObjectName(QStringLiteral("responseAttempts"));
-    m_attempts->setTextFormat(Qt::PlainText);
+    m_attempts->setTextFormat(Qt::RichText);
     m_attempts->setWordWrap(true);
     m_attempts->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_attempts->setContentsMargins(4, 0, 4, 4);
-    m_attempts->setStyleSheet(QStringLiteral("QLabel { color: palette(mid); }"));
     m_attempts->hide();
 
     m_banner->setObjectName(QStringLiteral("responseBanner"));
@@ -96,10 +96,13 @@ void ResponsePane::addAttempt(const Providers::AttemptRecord &attempt, const QSt
         line += tr(" · %1 ms").arg(std::lround(outcome.timings.totalMs));
     if (!next.isEmpty())
         line += QStringLiteral(" \u2192 ") + next;
-    m_attemptLines << line;
+    // Failed attempts in the banner's red, the one that answered in green: the eye finds the
+    // story of the run without reading every line. Provider text is escaped: it is not markup.
+    const QString colour = outcome.completed ? QStringLiteral("#1e6b34") : QStringLiteral("#8a1c1c");
+    m_attemptLines << QStringLiteral("<span style=\"color:%1\">%2</span>").arg(colour, line.toHtmlEscaped());
     // One clean attempt is the common case and needs no list.
     const bool worthShowing = m_attemptLines.size() > 1 || !outcome.completed;
-    m_attempts->setText(m_attemptLines.join(QLatin1Char('\n')));
+    m_attempts->setText(m_attemptLines.join(QStringLiteral("<br>")));
     m_attempts->setVisible(worthShowing);
 }
 
@@ -141,6 +144,13 @@ void ResponsePane::showProblem(const QString &message)
 {
     m_header->setText(tr("Response"));
     showBanner(message);
+}
+
+QString ResponsePane::attemptsText() const
+{
+    QTextDocument document;
+    document.setHtml(m_attempts->text());
+    return document.toPlainText();
 }
 
 QString ResponsePane::text() const

@@ -52,6 +52,8 @@ public:
     /** Shows a problem that kept the request from being sent. */
     void showProblem(const QString &message);
 
+    /** The attempts listed so far, as plain text, one line each. */
+    QString attemptsText() const;
     /** The text on screen (queued text not yet flushed is not included). */
     QString text() const;
 
@@ -61,7 +63,7 @@ private:
 
     QLabel *m_header;
     QLabel *m_attempts;
-    QStringList m_attemptLines;
+    QStringList m_attemptLines; ///< rich text, one line per attempt
     QLabel *m_banner;
     QPlainTextEdit *m_view;
     QString m_pending;
