@@ -33,6 +33,10 @@ int serveMockCommand(const QStringList &arguments)
          QStringLiteral("Inject a fault into every request: %1.")
              .arg(Mock::SimulatorFault::knownNames().join(QStringLiteral(", "))),
          QStringLiteral("NAME")},
+        {QStringLiteral("requests-per-minute"),
+         QStringLiteral("Limit requests like OpenAI does: rate-limit headers on every answer, 429 over the "
+                        "limit (default: no limit)."),
+         QStringLiteral("N")},
     });
     int exitCode = ExitOk;
     if (!parseSubcommand(parser, kCommand, arguments, exitCode))
@@ -58,6 +62,12 @@ int serveMockCommand(const QStringList &arguments)
         options.firstTokenDelayMs = parser.value(QStringLiteral("first-token-ms")).toInt(&ok);
         if (!ok || options.firstTokenDelayMs < 0)
             return usageError(kCommand, QStringLiteral("--first-token-ms must be a whole number ≥ 0"));
+    }
+    if (parser.isSet(QStringLiteral("requests-per-minute"))) {
+        bool ok = false;
+        options.requestsPerMinute = parser.value(QStringLiteral("requests-per-minute")).toInt(&ok);
+        if (!ok || options.requestsPerMinute < 1)
+            return usageError(kCommand, QStringLiteral("--requests-per-minute must be a whole number ≥ 1"));
     }
     if (parser.isSet(QStringLiteral("fault"))) {
         auto fault = Mock::SimulatorFault::parse(parser.value(QStringLiteral("fault")));

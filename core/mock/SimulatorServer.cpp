@@ -35,11 +35,12 @@ class SimulatorExchange final : public QObject
 {
 public:
     SimulatorExchange(QTcpSocket *socket, const SimulatorOptions &options, quint64 requestNumber,
-                      QHash<QString, int> &faultUses, QObject *parent)
+                      QHash<QString, int> &faultUses, SimulatedRateLimit &rateLimit, QObject *parent)
         : QObject(parent)
         , m_socket(socket)
         , m_options(options)
         , m_faultUses(faultUses)
+        , m_rateLimit(rateLimit)
         , m_requestNumber(requestNumber)
     {
         m_socket->setParent(this);
@@ -115,6 +116,13 @@ private:
         m_request = std::move(*parsed);
         if (!chooseFault(request))
             return;
+        const SimulatedRateLimit::Decision admitted = m_rateLimit.admit();
+        m_rateLimitHeaders = admitted.headers;
+        if (!admitted.allowed) {
+            sendJson(429, m_protocol->errorBody(
+                              429, QStringLiteral("Rate limit reached for requests (simulated)")));
+            return;
+        }
 
         if (m_fault.kind == SimulatorFault::Kind::HttpStatus) {
             const int status = m_fault.httpStatus;
@@ -223,7 +231,7 @@ private:
                         "Transfer-Encoding: chunked\r\n"
                         "Connection: close\r\n"
                         "x-request-id: " +
-                        m_response.id.toUtf8() + "\r\n\r\n");
+                        m_response.id.toUtf8() + "\r\n" + m_rateLimitHeaders + "\r\n");
         writeChunk(m_writer->begin());
         const double rate = m_options.tokensPerSecond;
         m_timer.setInterval(rate > 0 ? std::clamp(static_cast<int>(1000.0 / rate), 1, 50) : 1);
@@ -311,7 +319,7 @@ private:
                         QByteArray::number(payload.size()) +
                         "\r\n"
                         "Connection: close\r\n" +
-                        extraHeaders + "\r\n" + payload);
+                        m_rateLimitHeaders + extraHeaders + "\r\n" + payload);
         m_socket->disconnectFromHost();
     }
 
@@ -325,6 +333,8 @@ private:
     QTcpSocket *m_socket;
     const SimulatorOptions &m_options;
     QHash<QString, int> &m_faultUses;
+    SimulatedRateLimit &m_rateLimit;
+    QByteArray m_rateLimitHeaders; // on every answer to this request
     quint64 m_requestNumber;
     Http::HttpRequestReader m_reader;
     const SimulatedProtocol *m_protocol = nullptr;
@@ -348,6 +358,7 @@ SimulatorServer::SimulatorServer(SimulatorOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_server(new QTcpServer(this))
+    , m_rateLimit(m_options.requestsPerMinute)
 {
     connect(m_server, &QTcpServer::newConnection, this, &SimulatorServer::acceptConnections);
 }
@@ -375,7 +386,7 @@ QUrl SimulatorServer::baseUrl() const
 void SimulatorServer::acceptConnections()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection())
-        new SimulatorExchange(socket, m_options, ++m_requestCount, m_faultUses, this);
+        new SimulatorExchange(socket, m_options, ++m_requestCount, m_faultUses, m_rateLimit, this);
 }
 
 } // namespace Lathe::Mock

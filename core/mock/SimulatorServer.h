@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QUrl>
 
+#include "SimulatedRateLimit.h"
 #include "SimulatorFault.h"
 #include "base/Result.h"
 
@@ -18,6 +19,7 @@ struct SimulatorOptions
     double tokensPerSecond = 40.0; ///< streaming pace; 0 sends every token at once
     int firstTokenDelayMs = 250;   ///< time before the first token, like a real model's TTFT
     SimulatorFault fault;          ///< injected into every request that names none of its own
+    int requestsPerMinute = 0;     ///< a rate limit with OpenAI's headers and 429s; 0: none
 };
 
 /**
@@ -29,6 +31,7 @@ struct SimulatorOptions
  * A request picks a fault with the header `X-Lathe-Fault: NAME` or a model name suffix
  * `MODEL+NAME` (see SimulatorFault); the answer text depends only on MODEL, so a faulty
  * stream's text is a prefix of the clean one. `GET /v1/models` lists the simulated models.
+ * With a requests-per-minute limit it reports OpenAI's rate-limit headers and answers 429 over it.
  *
  * Thread affinity: lives in one thread with an event loop (lathe-cli serve-mock's main thread,
  * or the app's simulator thread); it never blocks that thread.
@@ -55,6 +58,7 @@ private:
     QTcpServer *m_server;
     quint64 m_requestCount = 0;
     QHash<QString, int> m_faultUses; // per fault spec, for faults limited to K requests
+    SimulatedRateLimit m_rateLimit;
 };
 
 } // namespace Lathe::Mock

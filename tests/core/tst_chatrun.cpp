@@ -315,6 +315,45 @@ private Q_SLOTS:
         QTRY_COMPARE(scheduler.runningCount(key), 0);
     }
 
+    void theSchedulerHoldsBackWhatTheServersHeadersSayWouldBeRefused()
+    {
+        // A server allowing two requests a minute, reporting it in OpenAI's headers.
+        Mock::SimulatorOptions options;
+        options.tokensPerSecond = 0;
+        options.firstTokenDelayMs = 1;
+        options.requestsPerMinute = 2;
+        Mock::SimulatorServer limited(options);
+        QVERIFY(limited.listen(0));
+        ChatTarget target;
+        target.endpoint.baseUrl = limited.baseUrl();
+        target.model = QStringLiteral("lathe-sim");
+        RequestScheduler scheduler;
+
+        for (int i = 0; i < 2; ++i) {
+            ChatRun run(m_network, {target}, promptRequest());
+            run.setScheduler(&scheduler);
+            QSignalSpy finished(&run, &ChatRun::finished);
+            run.start();
+            QVERIFY(finished.wait(20000));
+            QVERIFY(finished.at(0).at(0).value<RunOutcome>().outcome.completed);
+        }
+        // The second answer said no request is left for about a minute: the third waits,
+        // instead of being sent and refused with a 429.
+        ChatRun third(m_network, {target}, promptRequest());
+        third.setScheduler(&scheduler);
+        QSignalSpy queued(&third, &ChatRun::queueStateChanged);
+        QSignalSpy finished(&third, &ChatRun::finished);
+        third.start();
+        QCOMPARE(queued.size(), 1);
+        const QString reason = queued.at(0).at(0).toString();
+        QVERIFY2(reason.startsWith(schedulerKey(target.endpoint) + QStringLiteral(" asked to pause; ")),
+                 qPrintable(reason));
+        QVERIFY(!finished.wait(300));
+        third.cancel();
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(0).value<RunOutcome>().attempts.size(), 0); // nothing was sent
+    }
+
     void writesEveryAttemptToTheLedgerWithoutItsKey()
     {
         QTemporaryDir folder;
