@@ -3,13 +3,13 @@
 
 #include <QUrlQuery>
 
+#include "base/Redaction.h"
+
 namespace Lathe::Http
 {
 
 namespace
 {
-
-const QByteArray redactedValue = QByteArrayLiteral("[redacted]");
 
 bool isCredentialParameter(const QString &name)
 {
@@ -43,7 +43,7 @@ HeaderList redactedHeaders(HeaderList headers)
 {
     for (auto &[name, value] : headers) {
         if (isCredentialHeader(name))
-            value = redactedValue;
+            value = QByteArray(kRedacted.data(), kRedacted.size());
     }
     return headers;
 }

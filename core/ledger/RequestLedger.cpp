@@ -6,6 +6,7 @@
 #include <QMutexLocker>
 #include <QStandardPaths>
 
+#include "base/Redaction.h"
 #include "http/HttpHeaders.h"
 #include "providers/OutcomeJson.h"
 
@@ -16,11 +17,6 @@ namespace
 {
 
 using nlohmann::json;
-
-const std::string kRedacted = "[redacted]";
-
-// Shorter "secrets" would scrub ordinary words out of the record; no real key is this short.
-constexpr qsizetype kMinSecretLength = 8;
 
 std::string utf8(const QString &text)
 {
@@ -58,15 +54,11 @@ json errorJson(const std::optional<Lathe::Error> &error)
     return result;
 }
 
-void scrub(json &value, const std::vector<std::string> &secrets)
+void scrub(json &value, const QByteArrayList &secrets)
 {
     if (value.is_string()) {
         std::string &text = value.get_ref<std::string &>();
-        for (const std::string &secret : secrets) {
-            for (auto at = text.find(secret); at != std::string::npos;
-                 at = text.find(secret, at + kRedacted.size()))
-                text.replace(at, secret.size(), kRedacted);
-        }
+        text = redactSecrets(QString::fromStdString(text), secrets).toStdString();
     } else if (value.is_structured()) {
         for (json &child : value)
             scrub(child, secrets);
@@ -74,18 +66,6 @@ void scrub(json &value, const std::vector<std::string> &secrets)
 }
 
 } // namespace
-
-QByteArrayList endpointSecrets(const Providers::ProviderEndpoint &endpoint)
-{
-    QByteArrayList secrets;
-    if (!endpoint.apiKey.isEmpty())
-        secrets.append(endpoint.apiKey.toUtf8());
-    for (const auto &[name, value] : endpoint.extraHeaders) {
-        if (Http::isCredentialHeader(name))
-            secrets.append(value);
-    }
-    return secrets;
-}
 
 QString RequestLedger::defaultPath()
 {
@@ -130,12 +110,7 @@ nlohmann::json RequestLedger::toJson(const Providers::AttemptRecord &attempt, co
         {"error", errorJson(outcome.error)},
     };
 
-    std::vector<std::string> scrubbed;
-    for (const QByteArray &secret : secrets) {
-        if (secret.size() >= kMinSecretLength)
-            scrubbed.push_back(secret.toStdString());
-    }
-    scrub(line, scrubbed);
+    scrub(line, secrets);
     return line;
 }
 
@@ -169,7 +144,7 @@ void recordAttempts(Providers::ChatRun *run, RequestLedger *ledger,
 {
     QByteArrayList secrets;
     for (const Providers::ChatTarget &target : run->targets())
-        secrets += endpointSecrets(target.endpoint);
+        secrets += target.endpoint.secrets();
     QObject::connect(
         run, &Providers::ChatRun::attemptFinished, run,
         [ledger, secrets, onError = std::move(onError)](const Providers::AttemptRecord &attempt) {

@@ -54,12 +54,6 @@ private:
 };
 
 /**
- * The secrets of an endpoint that must never be written: its API key, and every extra header
- * value that is a credential.
- */
-QByteArrayList endpointSecrets(const Providers::ProviderEndpoint &endpoint);
-
-/**
  * Writes every attempt of `run` to `ledger` as it ends. A line that cannot be written is
  * reported through `onError` (the run itself goes on: the answer matters more than its record).
  */

@@ -6,6 +6,7 @@
 #include <QNetworkRequest>
 
 #include "base/LogCategories.h"
+#include "base/Redaction.h"
 
 namespace Lathe::Providers
 {
@@ -197,7 +198,7 @@ void ChatCall::onReplyFinished()
         complete(m_outcome.error);
 }
 
-void ChatCall::record(const QList<StreamEvent> &events)
+void ChatCall::record(QList<StreamEvent> events)
 {
     if (events.isEmpty())
         return;
@@ -238,6 +239,10 @@ void ChatCall::record(const QList<StreamEvent> &events)
             break;
         }
     }
+    for (StreamEvent &event : events) {
+        if (event.kind == StreamEvent::Kind::Error)
+            redact(event.error);
+    }
     Q_EMIT eventsReceived(events);
 }
 
@@ -258,6 +263,8 @@ void ChatCall::complete(std::optional<Lathe::Error> error)
     m_totalDeadline.stop();
     m_outcome.toolCalls = m_toolCalls.values();
     m_outcome.error = std::move(error);
+    if (m_outcome.error)
+        redact(*m_outcome.error);
     m_outcome.completed = !m_outcome.error.has_value();
     m_outcome.timings.totalMs = m_clock.isValid() ? elapsedMs() : 0;
     if (m_reply) {
@@ -266,6 +273,14 @@ void ChatCall::complete(std::optional<Lathe::Error> error)
         m_reply = nullptr;
     }
     Q_EMIT finished(m_outcome);
+}
+
+void ChatCall::redact(Lathe::Error &error) const
+{
+    const QByteArrayList secrets = m_endpoint.secrets();
+    error.message = redactSecrets(error.message, secrets);
+    error.where = redactSecrets(error.where, secrets);
+    error.providerCode = redactSecrets(error.providerCode, secrets);
 }
 
 double ChatCall::elapsedMs() const

@@ -1,8 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ChatTypes.h"
 
+#include "http/HttpHeaders.h"
+
 namespace Lathe::Providers
 {
+
+QByteArrayList ProviderEndpoint::secrets() const
+{
+    QByteArrayList result;
+    if (!apiKey.isEmpty())
+        result.append(apiKey.toUtf8());
+    for (const auto &[name, value] : extraHeaders) {
+        if (Http::isCredentialHeader(name))
+            result.append(value);
+    }
+    return result;
+}
 
 namespace
 {

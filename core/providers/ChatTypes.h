@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QList>
 #include <QMetaType>
 #include <QPair>
@@ -50,6 +51,9 @@ struct ProviderEndpoint
     int firstByteTimeoutMs = 120'000;                  ///< from the request sent to the response headers
     int idleTimeoutMs = 300'000;                       ///< the longest gap between two received bytes
     int totalTimeoutMs = 0; ///< the whole request; 0: no limit (long answers stream for minutes)
+
+    /** What must never be shown or written: the key, and extra header values that are credentials. */
+    QByteArrayList secrets() const;
 };
 
 struct ChatMessage

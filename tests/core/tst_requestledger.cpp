@@ -183,7 +183,7 @@ private Q_SLOTS:
         ProviderEndpoint endpoint;
         endpoint.apiKey = QStringLiteral("key-123456789");
         endpoint.extraHeaders = {{"OpenAI-Project", "proj_1"}, {"X-Gateway-Token", "gw-secret-1"}};
-        QCOMPARE(Ledger::endpointSecrets(endpoint), (QByteArrayList{"key-123456789", "gw-secret-1"}));
+        QCOMPARE(endpoint.secrets(), (QByteArrayList{"key-123456789", "gw-secret-1"}));
     }
 };
 

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArrayList>
+#include <QString>
+
+namespace Lathe
+{
+
+/** What stands where a secret was. */
+inline constexpr QLatin1String kRedacted{"[redacted]"};
+
+/**
+ * `text` with every occurrence of each secret replaced by kRedacted. Servers and gateways echo
+ * keys in their error messages ("Incorrect API key provided: sk-…"), and users paste them into
+ * prompts; whatever Lathe shows, prints or records goes through here first. Secrets shorter
+ * than 8 characters are not applied: no real key is that short, and they would cut ordinary
+ * words out of the text.
+ */
+QString redactSecrets(QString text, const QByteArrayList &secrets);
+
+} // namespace Lathe
