@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# lathe_add_test(NAME SOURCES files... LIBS libs... LABELS labels... [TIMEOUT s])
+# lathe_add_test(NAME SOURCES files... LIBS libs... LABELS labels... [TIMEOUT s] [WRAPPER command...])
 # One Qt Test executable per class or feature, registered with CTest under its labels. Every
 # test runs offscreen, in UTF-8, with a private settings and data home so it never touches the
-# user's own.
+# user's own. WRAPPER runs the test through a command that takes the test's path last, e.g.
+# `dbus-run-session --` for a private D-Bus session.
 function(lathe_add_test name)
-    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS;WRAPPER" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE ${ARG_LIBS} Qt6::Test lathe_common_cfg)
-    add_test(NAME ${name} COMMAND ${name})
+    if(ARG_WRAPPER)
+        add_test(NAME ${name} COMMAND ${ARG_WRAPPER} $<TARGET_FILE:${name}>)
+    else()
+        add_test(NAME ${name} COMMAND ${name})
+    endif()
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
     endif()

@@ -16,6 +16,8 @@ packages=(
     libqscintilla2-qt6-dev nlohmann-json3-dev libsqlite3-dev qtkeychain-qt6-dev libexpected-dev
     # a font, so offscreen rendering in the GUI tests measures real text
     fonts-dejavu-core
+    # a private D-Bus session and a Secret Service on it, for the OS keychain test
+    dbus-daemon gnome-keyring
 )
 
 missing=()

@@ -2,23 +2,17 @@
 // lathe-cli discover against lathe-cli serve-mock standing in for Ollama: two real processes
 // talking over loopback, plus a port where nothing listens.
 #include <algorithm>
+#include <memory>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QRegularExpression>
-#include <QTcpServer>
 #include <QTest>
+
+#include "CliProcess.h"
 
 namespace
 {
-
-QString cliPath()
-{
-    const QString path = qEnvironmentVariable("LATHE_CLI");
-    return path.isEmpty() ? QStringLiteral("lathe-cli") : path;
-}
 
 struct Discovery
 {
@@ -29,18 +23,9 @@ struct Discovery
 
 Discovery discover(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(cliPath(), QStringList{QStringLiteral("discover")} + arguments);
-    Discovery result;
-    const bool ended = process.waitForFinished(30000) && process.exitStatus() == QProcess::NormalExit;
-    if (!ended) {
-        process.kill();
-        process.waitForFinished();
-    }
-    result.exitCode = ended ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    const Lathe::TestSupport::CliResult result =
+        Lathe::TestSupport::runCli(QStringList{QStringLiteral("discover")} + arguments);
+    return {result.exitCode, QString::fromUtf8(result.out), QString::fromUtf8(result.err)};
 }
 
 QString probe(const char *presetId, quint16 port)
@@ -65,31 +50,25 @@ private Q_SLOTS:
     void rejectsProbesItCannotMake();
 
 private:
-    QProcess m_simulator; // lathe-cli serve-mock, for the whole test case
+    std::unique_ptr<Lathe::TestSupport::MockServerProcess> m_simulator; // for the whole test case
     quint16 m_simulatorPort = 0;
     quint16 m_closedPort = 0; // given out by the system and closed again: nothing listens
 };
 
 void TestCliDiscover::initTestCase()
 {
-    m_simulator.start(cliPath(), {QStringLiteral("serve-mock")});
-    QVERIFY2(m_simulator.waitForStarted(10000), qPrintable(m_simulator.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_simulator.canReadLine(), 10000);
-    const QString line = QString::fromUtf8(m_simulator.readLine()).trimmed();
-    const auto match =
-        QRegularExpression(QStringLiteral("^listening on http://127\\.0\\.0\\.1:(\\d+)$")).match(line);
-    QVERIFY2(match.hasMatch(), qPrintable(line));
-    m_simulatorPort = static_cast<quint16>(match.captured(1).toUInt());
+    m_simulator = std::make_unique<Lathe::TestSupport::MockServerProcess>();
+    const QUrl url(m_simulator->baseUrl());
+    QVERIFY2(url.port() > 0, "lathe-cli serve-mock did not announce its port");
+    m_simulatorPort = static_cast<quint16>(url.port());
 
-    QTcpServer listener;
-    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
-    m_closedPort = listener.serverPort();
+    m_closedPort = Lathe::TestSupport::closedLoopbackPort();
+    QVERIFY(m_closedPort > 0);
 }
 
 void TestCliDiscover::cleanupTestCase()
 {
-    m_simulator.kill();
-    m_simulator.waitForFinished(5000);
+    m_simulator.reset();
 }
 
 void TestCliDiscover::jsonListsTheSimulatorAsOllamaWithItsModels()

@@ -10,88 +10,16 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "CliProcess.h"
 #include "mock/SimulatedAnswer.h"
 
 namespace
 {
 
-QString cliPath()
-{
-    const QString path = qEnvironmentVariable("LATHE_CLI");
-    return path.isEmpty() ? QStringLiteral("lathe-cli") : path;
-}
-
-/** A `lathe-cli serve-mock` process, killed when it goes out of scope. */
-class MockServerProcess
-{
-public:
-    explicit MockServerProcess(const QStringList &extraArguments = {})
-    {
-        m_process.setProgram(cliPath());
-        m_process.setArguments(QStringList{QStringLiteral("serve-mock"), QStringLiteral("--first-token-ms"),
-                                           QStringLiteral("10"), QStringLiteral("--tokens-per-second"),
-                                           QStringLiteral("2000")} +
-                               extraArguments);
-        m_process.start();
-    }
-
-    ~MockServerProcess()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-
-    /** Waits for the first stdout line and returns it. */
-    QString firstLine()
-    {
-        while (!m_process.canReadLine() && m_process.waitForReadyRead(10000)) {
-        }
-        return QString::fromUtf8(m_process.readLine()).trimmed();
-    }
-
-    /** The API root from the announcement line; call once, as it consumes that line. */
-    QString baseUrl()
-    {
-        const QString line = firstLine();
-        static const QRegularExpression pattern(
-            QStringLiteral("^listening on (http://127\\.0\\.0\\.1:\\d+)$"));
-        const auto match = pattern.match(line);
-        return match.hasMatch() ? match.captured(1) + QStringLiteral("/v1") : QString();
-    }
-
-private:
-    QProcess m_process;
-};
-
-struct RunResult
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QStringList errLines() const
-    {
-        return QString::fromUtf8(err).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    }
-};
-
-RunResult runCli(const QStringList &arguments,
-                 const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
-{
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(cliPath(), arguments);
-    RunResult result;
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
-}
+using Lathe::TestSupport::cliPath;
+using Lathe::TestSupport::CliResult;
+using Lathe::TestSupport::MockServerProcess;
+using Lathe::TestSupport::runCli;
 
 QStringList runArguments(const QString &baseUrl, const QString &model, const QString &prompt)
 {
@@ -110,7 +38,7 @@ Lathe::Mock::SimulatedAnswer answerFor(const QString &model, const QString &prom
     return Lathe::Mock::simulateAnswer(model, {{QStringLiteral("user"), prompt}}, maxTokens);
 }
 
-QJsonObject statsLine(const RunResult &result)
+QJsonObject statsLine(const CliResult &result)
 {
     const QStringList lines = result.errLines();
     if (lines.isEmpty())
@@ -154,7 +82,7 @@ private Q_SLOTS:
         const QString url = server.baseUrl();
         QVERIFY(!url.isEmpty());
         const QString prompt = QStringLiteral("Name three ways to make an LLM call faster.");
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(url, QStringLiteral("lathe-sim"), prompt) << QStringLiteral("--stats"));
 
         QCOMPARE(result.exitCode, 0);
@@ -197,8 +125,8 @@ private Q_SLOTS:
         const QString url = server.baseUrl();
         const QStringList arguments =
             runArguments(url, QStringLiteral("lathe-sim"), QStringLiteral("Same either way?"));
-        const RunResult streamed = runCli(arguments);
-        const RunResult whole = runCli(QStringList(arguments) << QStringLiteral("--no-stream"));
+        const CliResult streamed = runCli(arguments);
+        const CliResult whole = runCli(QStringList(arguments) << QStringLiteral("--no-stream"));
         QCOMPARE(streamed.exitCode, 0);
         QCOMPARE(whole.exitCode, 0);
         QCOMPARE(whole.out, streamed.out);
@@ -208,7 +136,7 @@ private Q_SLOTS:
     {
         MockServerProcess server;
         const QString prompt = QStringLiteral("Keep it short");
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim"), prompt)
                    << QStringLiteral("--max-tokens") << QStringLiteral("7") << QStringLiteral("--stats"));
         QCOMPARE(result.exitCode, 0);
@@ -227,7 +155,7 @@ private Q_SLOTS:
         const QString prompt = QStringLiteral("Résumé of the naïve approach — in one line?\n");
         file.write(prompt.toUtf8());
         file.close();
-        const RunResult result =
+        const CliResult result =
             runCli({QStringLiteral("run"), QStringLiteral("--base-url"), server.baseUrl(),
                     QStringLiteral("--model"), QStringLiteral("lathe-sim"), QStringLiteral("--system"),
                     QStringLiteral("Be brief."), QStringLiteral("--prompt-file"), file.fileName()});
@@ -247,7 +175,7 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("hello \xff world");
         file.close();
-        const RunResult result = runCli(
+        const CliResult result = runCli(
             {QStringLiteral("run"), QStringLiteral("--base-url"), server.baseUrl(), QStringLiteral("--model"),
              QStringLiteral("lathe-sim"), QStringLiteral("--prompt-file"), file.fileName()});
         QCOMPARE(result.exitCode, 0);
@@ -274,7 +202,7 @@ private Q_SLOTS:
         QFETCH(int, tokensBeforeCut);
         MockServerProcess server(serverArguments);
         const QString prompt = QStringLiteral("This will be cut short");
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(server.baseUrl(), model, prompt) << QStringLiteral("--stats"));
 
         QCOMPARE(result.exitCode, 1);
@@ -306,7 +234,7 @@ private Q_SLOTS:
         QFETCH(QString, fault);
         QFETCH(QString, expected);
         MockServerProcess server;
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+") + fault, QStringLiteral("hi"))
                    << QStringLiteral("--max-retries") << QStringLiteral("0"));
         QCOMPARE(result.exitCode, 1);
@@ -320,7 +248,7 @@ private Q_SLOTS:
     {
         MockServerProcess server;
         const QString prompt = QStringLiteral("fail politely");
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+error-after-200:6"), prompt));
         QCOMPARE(result.exitCode, 1);
         QCOMPARE(QString::fromUtf8(result.out),
@@ -333,7 +261,7 @@ private Q_SLOTS:
     {
         MockServerProcess server;
         const QString prompt = QStringLiteral("garble one event");
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+malformed-event:5"), prompt));
         QCOMPARE(result.exitCode, 1);
         QCOMPARE(QString::fromUtf8(result.out), answerFor(QStringLiteral("lathe-sim"), prompt).text());
@@ -351,7 +279,7 @@ private Q_SLOTS:
             MockServerProcess probe; // a port that was free a moment ago and is closed now
             port = static_cast<quint16>(QUrl(probe.baseUrl()).port());
         }
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(QStringLiteral("http://127.0.0.1:%1/v1").arg(port),
                                 QStringLiteral("lathe-sim"), QStringLiteral("anyone there?")));
         QCOMPARE(result.exitCode, 1);
@@ -451,7 +379,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
-        const RunResult result = runCli(arguments);
+        const CliResult result = runCli(arguments);
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(QString::fromUtf8(result.err).contains(message), result.err.constData());
     }
@@ -463,17 +391,17 @@ private Q_SLOTS:
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         const QString key = QStringLiteral("sk-lathe-test-4f1b2c9e7d");
         environment.insert(QStringLiteral("LATHE_TEST_KEY"), key);
-        const RunResult ok = runCli(runArguments(url, QStringLiteral("lathe-sim"), QStringLiteral("hi"))
+        const CliResult ok = runCli(runArguments(url, QStringLiteral("lathe-sim"), QStringLiteral("hi"))
                                         << QStringLiteral("--api-key-env") << QStringLiteral("LATHE_TEST_KEY")
                                         << QStringLiteral("--stats"),
                                     environment);
-        const RunResult failed =
+        const CliResult failed =
             runCli(runArguments(url, QStringLiteral("lathe-sim+http-401"), QStringLiteral("hi"))
                        << QStringLiteral("--api-key-env") << QStringLiteral("LATHE_TEST_KEY"),
                    environment);
         QCOMPARE(ok.exitCode, 0);
         QCOMPARE(failed.exitCode, 1);
-        for (const RunResult *result : {&ok, &failed}) {
+        for (const CliResult *result : {&ok, &failed}) {
             QVERIFY(!result->out.contains(key.toUtf8()));
             QVERIFY(!result->err.contains(key.toUtf8()));
         }
@@ -502,7 +430,7 @@ private Q_SLOTS:
         MockServerProcess server;
         const QString root = server.baseUrl().chopped(3) + apiRootPath; // baseUrl() ends in /v1
         const QString prompt = QStringLiteral("Same answer over every protocol?");
-        const RunResult full = runCli({QStringLiteral("run"), QStringLiteral("--provider"), provider,
+        const CliResult full = runCli({QStringLiteral("run"), QStringLiteral("--provider"), provider,
                                        QStringLiteral("--base-url"), root, QStringLiteral("--model"),
                                        QStringLiteral("lathe-sim"), QStringLiteral("--prompt"), prompt,
                                        QStringLiteral("--stats")});
@@ -514,7 +442,7 @@ private Q_SLOTS:
         QVERIFY(stats.value(QStringLiteral("itl_p95_ms")).toDouble() >=
                 stats.value(QStringLiteral("itl_p50_ms")).toDouble());
 
-        const RunResult cut = runCli(
+        const CliResult cut = runCli(
             {QStringLiteral("run"), QStringLiteral("--provider"), provider, QStringLiteral("--base-url"),
              root, QStringLiteral("--model"), QStringLiteral("lathe-sim"), QStringLiteral("--prompt"), prompt,
              QStringLiteral("--max-tokens"), QStringLiteral("20"), QStringLiteral("--stats")});
@@ -527,7 +455,7 @@ private Q_SLOTS:
     {
         MockServerProcess server;
         const QString prompt = QStringLiteral("try again");
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(server.baseUrl(), QStringLiteral("lathe-sim+http-503:30*2"), prompt)
                    << QStringLiteral("--stats"));
         QCOMPARE(result.exitCode, 0);
@@ -548,7 +476,7 @@ private Q_SLOTS:
         const QString url = server.baseUrl();
         const QString root = url.chopped(3);
         const QString prompt = QStringLiteral("who answers?");
-        const RunResult result =
+        const CliResult result =
             runCli(runArguments(url, QStringLiteral("lathe-sim+http-401"), prompt)
                    << QStringLiteral("--fallback") << QStringLiteral("anthropic:lathe-sim+http-404@") + root
                    << QStringLiteral("--fallback") << QStringLiteral("ollama:lathe-sim-large@") + root

@@ -12,6 +12,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include "http/HttpRequestReader.h"
 #include "http/HttpStatus.h"
 
 namespace Lathe::TestSupport
@@ -232,6 +233,24 @@ QByteArray openAiCompletion(const QString &content, const QString &finishReason)
                               {QStringLiteral("content"), content}};
     return completionJson(QStringLiteral("chat.completion"), QStringLiteral("message"), message,
                           finishReason);
+}
+
+ScriptedResponse openAiStreamedAnswer(const QStringList &deltas)
+{
+    QByteArray body;
+    for (const QString &delta : deltas)
+        body += sseData(openAiContentChunk(delta));
+    body += sseData(openAiFinishChunk(QStringLiteral("stop"))) + sseData("[DONE]");
+    return {responseWrites(200, "text/event-stream", {body}, BodyFraming::Chunked), 0,
+            ScriptedResponse::End::Close};
+}
+
+std::optional<QByteArray> requestHeader(const QByteArray &rawRequest, QByteArrayView name)
+{
+    Http::HttpRequestReader reader;
+    if (reader.feed(rawRequest) != Http::HttpRequestReader::State::Complete)
+        return std::nullopt;
+    return reader.request().header(name);
 }
 
 } // namespace Lathe::TestSupport

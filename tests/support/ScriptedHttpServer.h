@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <optional>
+
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 class QTcpServer;
@@ -89,5 +93,13 @@ QByteArray openAiContentChunk(const QString &content);
 QByteArray openAiFinishChunk(const QString &finishReason);
 /** The JSON of a non-streamed OpenAI chat.completion with one assistant message. */
 QByteArray openAiCompletion(const QString &content, const QString &finishReason);
+/**
+ * A whole streamed OpenAI chat answer in one write after the head (chunked): a content chunk per
+ * delta, a "stop" chunk and `[DONE]`; then the connection is closed.
+ */
+ScriptedResponse openAiStreamedAnswer(const QStringList &deltas);
+
+/** The first header called `name` (case-insensitive) of a raw request, as received. */
+std::optional<QByteArray> requestHeader(const QByteArray &rawRequest, QByteArrayView name);
 
 } // namespace Lathe::TestSupport
