@@ -409,6 +409,17 @@ void BpeEncoding::encodeOrdinary(QByteArrayView utf8, std::vector<TokenId> &out,
     }
 }
 
+PretokenPattern BpeEncoding::pattern() const
+{
+    return m_tables->definition.pattern;
+}
+
+void BpeEncoding::encodePiece(QByteArrayView piece, std::vector<TokenId> &out) const
+{
+    if (!piece.isEmpty())
+        m_tables->bytePairEncode(piece.data(), piece.size(), out);
+}
+
 QByteArray tokenizerUtf8(QStringView text)
 {
     const auto lone = [&text](qsizetype i) {

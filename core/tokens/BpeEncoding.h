@@ -89,6 +89,14 @@ public:
      */
     std::vector<TokenId> encodeBytes(QByteArrayView bytes) const;
 
+    /** The pre-tokenization regex this encoding follows (for nextPieceEnd()). */
+    PretokenPattern pattern() const;
+    /**
+     * Appends the tokens of exactly one pre-tokenized piece, a span that nextPieceEnd() returned,
+     * without splitting it again: what lets a caller re-count only the pieces an edit touched.
+     */
+    void encodePiece(QByteArrayView piece, std::vector<TokenId> &out) const;
+
     /** The bytes of `ids`, which need not be valid UTF-8 (a token may hold part of a character). */
     Result<QByteArray> decode(std::span<const TokenId> ids) const;
 
