@@ -10,6 +10,8 @@ namespace
 using nlohmann::json;
 using Simulation::utf8;
 
+constexpr auto kCountTokensPath = "/v1/messages/count_tokens";
+
 // SimulatedAnswer speaks OpenAI's words; these are Anthropic's (ANT-PY types/stop_reason.py).
 std::string stopReason(const QString &finishReason)
 {
@@ -176,7 +178,8 @@ Result<void> appendContent(const json &content, const QString &role, const QStri
 
 bool AnthropicSimulation::handles(const Http::HttpRequest &request) const
 {
-    return request.path() == "/v1/messages";
+    const QByteArray path = request.path();
+    return path == "/v1/messages" || path == kCountTokensPath;
 }
 
 Result<SimulatedRequest> AnthropicSimulation::parseRequest(const Http::HttpRequest &http) const
@@ -192,14 +195,24 @@ Result<SimulatedRequest> AnthropicSimulation::parseRequest(const Http::HttpReque
         return invalid(QStringLiteral("model: Field required"));
     Simulation::splitModelAndFault(QString::fromStdString(model->get<std::string>()), request);
 
-    // Unlike OpenAI's, Anthropic's API has no default output limit.
-    const auto maxTokens = root.find("max_tokens");
-    if (maxTokens == root.end() || maxTokens->is_null())
-        return invalid(QStringLiteral("max_tokens: Field required"));
-    if (!maxTokens->is_number_integer() || maxTokens->get<qint64>() < 1)
-        return invalid(
-            QStringLiteral("max_tokens: Input should be a valid integer greater than or equal to 1"));
-    request.maxTokens = maxTokens->get<qint64>();
+    request.countTokens = http.path() == kCountTokensPath;
+    if (request.countTokens) {
+        // count_tokens takes the prompt alone; the real API refuses the Messages API's generation
+        // settings there as unknown fields.
+        for (const char *key : {"max_tokens", "stream", "temperature"}) {
+            if (root.contains(key))
+                return invalid(QStringLiteral("%1: Extra inputs are not permitted").arg(QLatin1String(key)));
+        }
+    } else {
+        // Unlike OpenAI's, Anthropic's API has no default output limit.
+        const auto maxTokens = root.find("max_tokens");
+        if (maxTokens == root.end() || maxTokens->is_null())
+            return invalid(QStringLiteral("max_tokens: Field required"));
+        if (!maxTokens->is_number_integer() || maxTokens->get<qint64>() < 1)
+            return invalid(
+                QStringLiteral("max_tokens: Input should be a valid integer greater than or equal to 1"));
+        request.maxTokens = maxTokens->get<qint64>();
+    }
 
     if (const auto system = root.find("system"); system != root.end() && !system->is_null()) {
         if (auto added =
@@ -276,6 +289,11 @@ json AnthropicSimulation::wholeResponse(const SimulatedResponse &response) const
             {"stop_reason", stopReason(answer.finishReason)},
             {"stop_sequence", nullptr},
             {"usage", finalUsage(answer)}};
+}
+
+json AnthropicSimulation::tokenCountBody(qint64 inputTokens) const
+{
+    return {{"input_tokens", inputTokens}};
 }
 
 json AnthropicSimulation::errorBody(int status, const QString &detail) const

@@ -20,10 +20,11 @@ struct MethodPath
 {
     QString model; ///< percent-decoded, fault suffix included
     bool stream = false;
+    bool countTokens = false;
 };
 
-// `/v1beta/models/{model}:generateContent` or `…:streamGenerateContent`; the model is one
-// percent-encoded path segment, so the method is after its last raw ':'.
+// `/v1beta/models/{model}:generateContent`, `…:streamGenerateContent` or `…:countTokens`; the
+// model is one percent-encoded path segment, so the method is after its last raw ':'.
 std::optional<MethodPath> methodPath(const QByteArray &path)
 {
     QByteArray rest;
@@ -40,6 +41,8 @@ std::optional<MethodPath> methodPath(const QByteArray &path)
     MethodPath result;
     if (method == "streamGenerateContent")
         result.stream = true;
+    else if (method == "countTokens")
+        result.countTokens = true;
     else if (method != "generateContent")
         return std::nullopt;
     result.model = QString::fromUtf8(QByteArray::fromPercentEncoding(rest.first(colon)));
@@ -155,37 +158,10 @@ std::optional<QString> readTextParts(const json &parts, QList<Providers::ChatMes
     return std::nullopt;
 }
 
-} // namespace
-
-bool GeminiSimulation::handles(const Http::HttpRequest &request) const
+// The prompt of a GenerateContentRequest: the system instruction, the contents and the names of
+// the declared functions, into `request`.
+Result<void> readPrompt(const json &root, SimulatedRequest &request)
 {
-    return methodPath(request.path()).has_value();
-}
-
-Result<SimulatedRequest> GeminiSimulation::parseRequest(const Http::HttpRequest &http) const
-{
-    const auto path = methodPath(http.path());
-    if (!path)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("unknown method"));
-    SimulatedRequest request;
-    Simulation::splitModelAndFault(path->model, request);
-    if (request.model.isEmpty())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("the path names no model"));
-    request.stream = path->stream;
-    if (request.stream) {
-        const qsizetype mark = http.target.indexOf('?');
-        const QUrlQuery query(mark < 0 ? QString() : QString::fromUtf8(http.target.sliced(mark + 1)));
-        if (query.queryItemValue(QStringLiteral("alt")) != QLatin1String("sse"))
-            return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("streamGenerateContent without alt=sse streams one JSON array, which "
-                                       "this simulator does not write: add ?alt=sse to the URL"));
-    }
-
-    auto parsed = Simulation::parseJsonObject(http.body);
-    if (!parsed)
-        return tl::unexpected(parsed.error());
-    const json &root = *parsed;
-
     // Proto JSON accepts both the lowerCamel and the original snake_case field names.
     for (const char *key : {"systemInstruction", "system_instruction"}) {
         const auto system = root.find(key);
@@ -225,14 +201,6 @@ Result<SimulatedRequest> GeminiSimulation::parseRequest(const Http::HttpRequest 
                         QStringLiteral("'contents[%1].parts' ").arg(i) + *problem);
     }
 
-    if (const auto config = root.find("generationConfig"); config != root.end() && config->is_object()) {
-        if (const auto limit = config->find("maxOutputTokens"); limit != config->end() && !limit->is_null()) {
-            if (!limit->is_number_integer() || limit->get<qint64>() < 1)
-                return fail(ErrorCode::InvalidArgument,
-                            QStringLiteral("'generationConfig.maxOutputTokens' must be a whole number ≥ 1"));
-            request.maxTokens = limit->get<qint64>();
-        }
-    }
     if (const auto tools = root.find("tools"); tools != root.end() && tools->is_array()) {
         for (const json &tool : *tools) {
             const auto declarations = tool.is_object() ? tool.find("functionDeclarations") : tool.end();
@@ -243,6 +211,74 @@ Result<SimulatedRequest> GeminiSimulation::parseRequest(const Http::HttpRequest 
                 if (name != declaration.end() && name->is_string())
                     request.toolNames.append(QString::fromStdString(name->get<std::string>()));
             }
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+bool GeminiSimulation::handles(const Http::HttpRequest &request) const
+{
+    return methodPath(request.path()).has_value();
+}
+
+Result<SimulatedRequest> GeminiSimulation::parseRequest(const Http::HttpRequest &http) const
+{
+    const auto path = methodPath(http.path());
+    if (!path)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("unknown method"));
+    SimulatedRequest request;
+    Simulation::splitModelAndFault(path->model, request);
+    if (request.model.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the path names no model"));
+    request.stream = path->stream;
+    if (request.stream) {
+        const qsizetype mark = http.target.indexOf('?');
+        const QUrlQuery query(mark < 0 ? QString() : QString::fromUtf8(http.target.sliced(mark + 1)));
+        if (query.queryItemValue(QStringLiteral("alt")) != QLatin1String("sse"))
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("streamGenerateContent without alt=sse streams one JSON array, which "
+                                       "this simulator does not write: add ?alt=sse to the URL"));
+    }
+
+    auto parsed = Simulation::parseJsonObject(http.body);
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    const json &root = *parsed;
+
+    if (path->countTokens) {
+        request.countTokens = true;
+        // Bare `contents`, or a whole `generateContentRequest` that names its model; a system
+        // instruction or tools at the top level are unknown fields to the real API, as to us.
+        for (const auto &member : root.items()) {
+            if (member.key() != "contents" && member.key() != "generateContentRequest")
+                return fail(
+                    ErrorCode::InvalidArgument,
+                    QStringLiteral("Invalid JSON payload received. Unknown name \"%1\": Cannot find field.")
+                        .arg(QString::fromStdString(member.key())));
+        }
+        const auto wrapped = root.find("generateContentRequest");
+        const bool isWrapped = wrapped != root.end() && !wrapped->is_null();
+        if (isWrapped) {
+            const auto model = wrapped->is_object() ? wrapped->find("model") : wrapped->end();
+            if (model == wrapped->end() || !model->is_string() || model->get<std::string>().empty())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("'generateContentRequest.model' is required"));
+        }
+        if (auto read = readPrompt(isWrapped ? *wrapped : root, request); !read)
+            return tl::unexpected(read.error());
+        return request;
+    }
+
+    if (auto read = readPrompt(root, request); !read)
+        return tl::unexpected(read.error());
+    if (const auto config = root.find("generationConfig"); config != root.end() && config->is_object()) {
+        if (const auto limit = config->find("maxOutputTokens"); limit != config->end() && !limit->is_null()) {
+            if (!limit->is_number_integer() || limit->get<qint64>() < 1)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("'generationConfig.maxOutputTokens' must be a whole number ≥ 1"));
+            request.maxTokens = limit->get<qint64>();
         }
     }
     request.includeUsage = true; // Gemini always reports usage
@@ -261,6 +297,11 @@ json GeminiSimulation::wholeResponse(const SimulatedResponse &simulated) const
                                  : json::array({{{"text", utf8(answer.text())}}});
     return response(simulated, std::move(parts), finishReason(answer),
                     usageMetadata(answer, answer.pieceCount()));
+}
+
+json GeminiSimulation::tokenCountBody(qint64 inputTokens) const
+{
+    return {{"totalTokens", inputTokens}};
 }
 
 json GeminiSimulation::errorBody(int status, const QString &detail) const

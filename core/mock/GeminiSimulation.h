@@ -7,9 +7,9 @@ namespace Lathe::Mock
 {
 
 /**
- * The simulator's Google Gemini API: `POST /v1beta/models/{model}:generateContent` and
- * `…:streamGenerateContent?alt=sse` (also under /v1/, as the real service). The model and
- * whether to stream come from the path; a `+FAULT` suffix on the model picks a fault.
+ * The simulator's Google Gemini API: `POST /v1beta/models/{model}:generateContent`,
+ * `…:streamGenerateContent?alt=sse` and `…:countTokens` (also under /v1/, as the real service).
+ * The model and the method come from the path; a `+FAULT` suffix on the model picks a fault.
  */
 class GeminiSimulation final : public SimulatedProtocol
 {
@@ -19,6 +19,7 @@ public:
     std::unique_ptr<SimulatedStreamWriter> streamWriter(const SimulatedResponse &response) const override;
     nlohmann::json wholeResponse(const SimulatedResponse &response) const override;
     nlohmann::json errorBody(int status, const QString &detail) const override;
+    nlohmann::json tokenCountBody(qint64 inputTokens) const override;
 };
 
 } // namespace Lathe::Mock

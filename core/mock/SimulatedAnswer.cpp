@@ -152,6 +152,14 @@ QStringList splitIntoSimulatedTokens(const QString &text)
     return tokens;
 }
 
+qint64 simulatedPromptTokens(const QList<Providers::ChatMessage> &messages)
+{
+    qint64 tokens = kTokensPerRequest;
+    for (const auto &message : messages)
+        tokens += kTokensPerMessage + splitIntoSimulatedTokens(message.content).size();
+    return tokens;
+}
+
 namespace
 {
 
@@ -159,7 +167,7 @@ struct PromptDigest
 {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
     QString lastUserMessage;
-    qint64 promptTokens = kTokensPerRequest;
+    qint64 promptTokens = 0;
 };
 
 PromptDigest digest(const QString &model, const QList<Providers::ChatMessage> &messages)
@@ -169,10 +177,10 @@ PromptDigest digest(const QString &model, const QList<Providers::ChatMessage> &m
     for (const auto &message : messages) {
         result.hash = fnv1a(result.hash,
                             QByteArray("\x1f" + message.role.toUtf8() + "\x1e" + message.content.toUtf8()));
-        result.promptTokens += kTokensPerMessage + splitIntoSimulatedTokens(message.content).size();
         if (message.role == QLatin1String("user"))
             result.lastUserMessage = message.content;
     }
+    result.promptTokens = simulatedPromptTokens(messages);
     return result;
 }
 

@@ -19,6 +19,14 @@ namespace Lathe::Mock
  */
 QStringList splitIntoSimulatedTokens(const QString &text);
 
+/**
+ * The simulator's count of a prompt's tokens: 3 for the request, plus for each message 4 for its
+ * role and framing and its simulated tokens (splitIntoSimulatedTokens). Tool definitions are not
+ * counted. It is the input usage of every simulated answer and what the simulator's
+ * count-tokens endpoints answer, so a count predicts the usage of the request it counts.
+ */
+qint64 simulatedPromptTokens(const QList<Providers::ChatMessage> &messages);
+
 /** A tool call the simulator makes instead of answering in text. */
 struct SimulatedToolCall
 {

@@ -17,6 +17,12 @@ QByteArray SimulatedProtocol::streamContentType() const
     return "text/event-stream; charset=utf-8";
 }
 
+json SimulatedProtocol::tokenCountBody(qint64) const
+{
+    Q_ASSERT_X(false, "SimulatedProtocol::tokenCountBody", "this protocol has no count-tokens endpoint");
+    return json::object();
+}
+
 const QList<const SimulatedProtocol *> &simulatedProtocols()
 {
     static const OpenAiChatSimulation openAiChat;

@@ -27,6 +27,8 @@ struct SimulatedRequest
     bool stream = false;
     bool includeUsage = true; ///< OpenAI Chat reports streamed usage only when asked
     QStringList toolNames;    ///< the tools the request offers, in order
+    /// A count-tokens request: answered with simulatedPromptTokens(messages), no answer is made
+    bool countTokens = false;
 };
 
 /** Everything a protocol needs to write one answer. */
@@ -74,6 +76,11 @@ public:
     virtual nlohmann::json wholeResponse(const SimulatedResponse &response) const = 0;
     /** The body this protocol's real service sends with an error status. */
     virtual nlohmann::json errorBody(int status, const QString &detail) const = 0;
+    /**
+     * The answer to a count-tokens request (SimulatedRequest::countTokens). Only protocols whose
+     * parseRequest() accepts such requests override it.
+     */
+    virtual nlohmann::json tokenCountBody(qint64 inputTokens) const;
 };
 
 /** The protocols the simulator speaks, in routing order. */

@@ -140,6 +140,14 @@ private:
             return;
         }
 
+        if (m_request.countTokens) {
+            // A count is a whole answer with no pieces: it comes after the first-token delay, and
+            // the faults act on it as on any whole answer (a stall delays it, a reset drops it).
+            m_faultIndex = m_fault.faultIndex(0);
+            QTimer::singleShot(static_cast<int>(scheduledMs(0)), this, &SimulatorExchange::sendWholeAnswer);
+            return;
+        }
+
         m_response.id = QStringLiteral("sim-%1").arg(m_requestNumber, 6, 10, QLatin1Char('0'));
         m_response.model = m_request.model;
         m_response.created = QDateTime::currentSecsSinceEpoch();
@@ -217,7 +225,9 @@ private:
         case SimulatorFault::Kind::ToolCall:
             break;
         }
-        sendJson(200, m_protocol->wholeResponse(m_response));
+        sendJson(200, m_request.countTokens
+                          ? m_protocol->tokenCountBody(simulatedPromptTokens(m_request.messages))
+                          : m_protocol->wholeResponse(m_response));
     }
 
     void startStream()

@@ -31,6 +31,8 @@ struct SimulatorOptions
  * A request picks a fault with the header `X-Lathe-Fault: NAME` or a model name suffix
  * `MODEL+NAME` (see SimulatorFault); the answer text depends only on MODEL, so a faulty
  * stream's text is a prefix of the clean one. `GET /v1/models` lists the simulated models.
+ * Anthropic's and Gemini's count-tokens endpoints answer simulatedPromptTokens(), the input
+ * usage the same prompt reports when it is answered.
  * With a requests-per-minute limit it reports OpenAI's rate-limit headers and answers 429 over it.
  *
  * Thread affinity: lives in one thread with an event loop (lathe-cli serve-mock's main thread,

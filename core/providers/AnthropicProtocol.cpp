@@ -359,24 +359,14 @@ QString systemPrompt(const QList<ChatMessage> &messages)
     return parts.join(QStringLiteral("\n\n"));
 }
 
-} // namespace
-
-OutgoingRequest AnthropicProtocol::buildRequest(const ProviderEndpoint &endpoint,
-                                                const ChatRequest &request) const
+// What the model reads: model, system prompt, messages and tools. A Messages request adds its
+// generation settings; a count_tokens request is exactly this (protocols.md §7).
+json promptBody(const ChatRequest &request)
 {
-    json body = {{"model", request.model.toStdString()},
-                 // max_tokens is required by the Messages API (protocols.md §6) and there is no
-                 // "as much as the model allows" value. 4096 is the output limit of the smallest
-                 // Claude models (the Claude 3 family), so every model accepts it, and it is
-                 // long enough for an ordinary answer; set maxOutputTokens for more.
-                 {"max_tokens", request.maxOutputTokens.value_or(kDefaultMaxTokens)}};
+    json body = {{"model", request.model.toStdString()}};
     if (const QString system = systemPrompt(request.messages); !system.isEmpty())
         body["system"] = system.toStdString();
     body["messages"] = messagesJson(request.messages);
-    if (request.temperature)
-        body["temperature"] = *request.temperature;
-    if (request.stream)
-        body["stream"] = true;
 
     if (!request.tools.isEmpty()) {
         json tools = json::array();
@@ -389,18 +379,50 @@ OutgoingRequest AnthropicProtocol::buildRequest(const ProviderEndpoint &endpoint
         }
         body["tools"] = std::move(tools);
     }
+    return body;
+}
 
+// A POST of `body` to `path` with the headers every Anthropic endpoint takes.
+OutgoingRequest post(const ProviderEndpoint &endpoint, const QString &path, const QByteArray &accept,
+                     const json &body)
+{
     OutgoingRequest outgoing;
-    outgoing.url = Wire::appendPath(endpoint.baseUrl, QStringLiteral("/v1/messages"));
+    outgoing.url = Wire::appendPath(endpoint.baseUrl, path);
     outgoing.headers.emplaceBack("Content-Type", "application/json");
-    outgoing.headers.emplaceBack("Accept", request.stream ? "text/event-stream" : "application/json");
-    outgoing.headers.emplaceBack("anthropic-version", kApiVersion);
+    outgoing.headers.emplaceBack("Accept", accept);
+    outgoing.headers.emplaceBack("anthropic-version", AnthropicProtocol::kApiVersion);
     // x-api-key for Anthropic's own keys; a gateway or OAuth token goes in Authorization as
     // "Bearer …" when the endpoint names that header (protocols.md §6).
     Wire::addAuthHeader(endpoint, "x-api-key", outgoing);
     Wire::addExtraHeaders(endpoint, outgoing);
     outgoing.body = Wire::dumpJson(body);
     return outgoing;
+}
+
+} // namespace
+
+OutgoingRequest AnthropicProtocol::buildRequest(const ProviderEndpoint &endpoint,
+                                                const ChatRequest &request) const
+{
+    json body = promptBody(request);
+    // max_tokens is required by the Messages API (protocols.md §6) and there is no "as much as
+    // the model allows" value. 4096 is the output limit of the smallest Claude models (the
+    // Claude 3 family), so every model accepts it, and it is long enough for an ordinary
+    // answer; set maxOutputTokens for more.
+    body["max_tokens"] = request.maxOutputTokens.value_or(kDefaultMaxTokens);
+    if (request.temperature)
+        body["temperature"] = *request.temperature;
+    if (request.stream)
+        body["stream"] = true;
+    return post(endpoint, QStringLiteral("/v1/messages"),
+                request.stream ? "text/event-stream" : "application/json", body);
+}
+
+OutgoingRequest AnthropicProtocol::buildCountTokensRequest(const ProviderEndpoint &endpoint,
+                                                           const ChatRequest &request) const
+{
+    return post(endpoint, QStringLiteral("/v1/messages/count_tokens"), "application/json",
+                promptBody(request));
 }
 
 std::unique_ptr<ResponseDecoder> AnthropicProtocol::createDecoder(const ChatRequest &request) const

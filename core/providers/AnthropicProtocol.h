@@ -29,6 +29,13 @@ public:
     static constexpr int kDefaultMaxTokens = 4096;
 
     OutgoingRequest buildRequest(const ProviderEndpoint &endpoint, const ChatRequest &request) const override;
+    /**
+     * `POST {base}/v1/messages/count_tokens`: the request's model, system prompt, messages and
+     * tools, with the Messages API's headers and without its generation settings. The answer
+     * is {"input_tokens": N}.
+     */
+    OutgoingRequest buildCountTokensRequest(const ProviderEndpoint &endpoint,
+                                            const ChatRequest &request) const;
     std::unique_ptr<ResponseDecoder> createDecoder(const ChatRequest &request) const override;
 };
 

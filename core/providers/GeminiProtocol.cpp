@@ -21,43 +21,40 @@ using nlohmann::json;
 // use by default and the only one with every field we send (systemInstruction, tools).
 constexpr auto kApiVersion = "v1beta";
 
-// The model's resource name with its id percent-encoded as one path segment. The SDKs
-// (google-genai `t_model`) accept both "gemini-2.5-flash" and "models/gemini-2.5-flash", and
-// tuned models as "tunedModels/x"; a name that already has its collection is not prefixed
-// again. Encoding matters for our own simulator, whose fault suffix is a '+' in the model name,
-// and keeps any '/', '?' or '#' in a model id from changing the URL's structure.
-QString modelResource(const QString &model)
+// The model's resource name: its collection and id. The SDKs (google-genai `t_model`) accept
+// both "gemini-2.5-flash" and "models/gemini-2.5-flash", and tuned models as "tunedModels/x"; a
+// name that already has its collection is not prefixed again.
+struct ModelResource
 {
-    QString collection = QStringLiteral("models");
-    QString id = model;
+    QString collection;
+    QString id;
+};
+
+ModelResource modelResource(const QString &model)
+{
     for (const QString &prefix : {QStringLiteral("models/"), QStringLiteral("tunedModels/")}) {
-        if (model.startsWith(prefix)) {
-            collection = prefix.chopped(1);
-            id = model.sliced(prefix.size());
-            break;
-        }
+        if (model.startsWith(prefix))
+            return {prefix.chopped(1), model.sliced(prefix.size())};
     }
-    return collection + QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(id));
+    return {QStringLiteral("models"), model};
 }
 
-QUrl methodUrl(const QUrl &baseUrl, const QString &model, bool stream)
+// `{base}/v1beta/{collection}/{id}:{method}`, with the id percent-encoded as one path segment.
+// Encoding matters for our own simulator, whose fault suffix is a '+' in the model name, and
+// keeps any '/', '?' or '#' in a model id from changing the URL's structure.
+QUrl methodUrl(const QUrl &baseUrl, const QString &model, QLatin1String method)
 {
+    const ModelResource resource = modelResource(model);
     QUrl url = baseUrl;
     // Wire::appendPath() takes a decoded path and would encode our '%' a second time, so the
     // path is put together encoded and set as such.
     QString path = url.path(QUrl::FullyEncoded);
     while (path.endsWith(QLatin1Char('/')))
         path.chop(1);
-    path += QLatin1Char('/') + QLatin1String(kApiVersion) + QLatin1Char('/') + modelResource(model) +
-            (stream ? QStringLiteral(":streamGenerateContent") : QStringLiteral(":generateContent"));
+    path += QLatin1Char('/') + QLatin1String(kApiVersion) + QLatin1Char('/') + resource.collection +
+            QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(resource.id)) + QLatin1Char(':') +
+            method;
     url.setPath(path, QUrl::StrictMode);
-    if (stream) {
-        // Without alt=sse the endpoint streams one JSON array instead of SSE events.
-        QUrlQuery query(url);
-        query.removeAllQueryItems(QStringLiteral("alt"));
-        query.addQueryItem(QStringLiteral("alt"), QStringLiteral("sse"));
-        url.setQuery(query);
-    }
     return url;
 }
 
@@ -244,10 +241,9 @@ bool readWholeBody(const json &payload, QList<StreamEvent> &out)
     return true;
 }
 
-} // namespace
-
-OutgoingRequest GeminiProtocol::buildRequest(const ProviderEndpoint &endpoint,
-                                             const ChatRequest &request) const
+// What the model reads: contents, the system instruction and tools. A generateContent request
+// adds its generation settings; countTokens counts exactly this.
+json promptBody(const ChatRequest &request)
 {
     // System messages, wherever they are, become systemInstruction: Gemini has no system role
     // in `contents`. Each message stays its own part, so nothing is joined with made-up text.
@@ -276,14 +272,6 @@ OutgoingRequest GeminiProtocol::buildRequest(const ProviderEndpoint &endpoint,
     if (!systemParts.empty())
         body["systemInstruction"] = {{"parts", std::move(systemParts)}};
 
-    json generationConfig = json::object();
-    if (request.temperature)
-        generationConfig["temperature"] = *request.temperature;
-    if (request.maxOutputTokens)
-        generationConfig["maxOutputTokens"] = *request.maxOutputTokens;
-    if (!generationConfig.empty())
-        body["generationConfig"] = std::move(generationConfig);
-
     if (!request.tools.isEmpty()) {
         // One Tool holding every declaration, as the SDKs send it. `parameters` takes Google's
         // OpenAPI-subset Schema (protocols.md §8 names no other field), so JSON Schema keywords
@@ -298,17 +286,65 @@ OutgoingRequest GeminiProtocol::buildRequest(const ProviderEndpoint &endpoint,
         }
         body["tools"] = json::array({{{"functionDeclarations", std::move(declarations)}}});
     }
+    return body;
+}
 
+// A POST of `body` to `url` with the headers every Gemini method takes.
+OutgoingRequest post(const ProviderEndpoint &endpoint, const QUrl &url, const QByteArray &accept,
+                     const json &body)
+{
     OutgoingRequest outgoing;
-    outgoing.url = methodUrl(endpoint.baseUrl, request.model, request.stream);
+    outgoing.url = url;
     outgoing.headers.emplaceBack("Content-Type", "application/json");
-    outgoing.headers.emplaceBack("Accept", request.stream ? "text/event-stream" : "application/json");
+    outgoing.headers.emplaceBack("Accept", accept);
     // The key goes in a header only: the `?key=` query parameter also works, but URLs end up in
     // logs, history and error messages (protocols.md §8, §12.10).
     Wire::addAuthHeader(endpoint, "x-goog-api-key", outgoing);
     Wire::addExtraHeaders(endpoint, outgoing);
     outgoing.body = Wire::dumpJson(body);
     return outgoing;
+}
+
+} // namespace
+
+OutgoingRequest GeminiProtocol::buildRequest(const ProviderEndpoint &endpoint,
+                                             const ChatRequest &request) const
+{
+    json body = promptBody(request);
+    json generationConfig = json::object();
+    if (request.temperature)
+        generationConfig["temperature"] = *request.temperature;
+    if (request.maxOutputTokens)
+        generationConfig["maxOutputTokens"] = *request.maxOutputTokens;
+    if (!generationConfig.empty())
+        body["generationConfig"] = std::move(generationConfig);
+
+    QUrl url =
+        methodUrl(endpoint.baseUrl, request.model,
+                  request.stream ? QLatin1String("streamGenerateContent") : QLatin1String("generateContent"));
+    if (request.stream) {
+        // Without alt=sse the endpoint streams one JSON array instead of SSE events.
+        QUrlQuery query(url);
+        query.removeAllQueryItems(QStringLiteral("alt"));
+        query.addQueryItem(QStringLiteral("alt"), QStringLiteral("sse"));
+        url.setQuery(query);
+    }
+    return post(endpoint, url, request.stream ? "text/event-stream" : "application/json", body);
+}
+
+OutgoingRequest GeminiProtocol::buildCountTokensRequest(const ProviderEndpoint &endpoint,
+                                                        const ChatRequest &request) const
+{
+    // countTokens takes either bare `contents` or a whole `generateContentRequest`, never both;
+    // only the latter carries a system instruction and tools, and it must name the model again
+    // (https://ai.google.dev/api/tokens; Vertex AI's countTokens takes them at the top level,
+    // the Gemini API does not).
+    const ModelResource resource = modelResource(request.model);
+    json generateContentRequest = promptBody(request);
+    generateContentRequest["model"] =
+        QString(resource.collection + QLatin1Char('/') + resource.id).toStdString();
+    return post(endpoint, methodUrl(endpoint.baseUrl, request.model, QLatin1String("countTokens")),
+                "application/json", {{"generateContentRequest", std::move(generateContentRequest)}});
 }
 
 std::unique_ptr<ResponseDecoder> GeminiProtocol::createDecoder(const ChatRequest &request) const

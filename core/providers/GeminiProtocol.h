@@ -20,6 +20,13 @@ class GeminiProtocol final : public ProviderProtocol
 {
 public:
     OutgoingRequest buildRequest(const ProviderEndpoint &endpoint, const ChatRequest &request) const override;
+    /**
+     * `POST {base}/v1beta/models/{model}:countTokens` with the request's contents, system
+     * instruction and tools as a `generateContentRequest`, without generation settings. The
+     * answer is {"totalTokens": N}.
+     */
+    OutgoingRequest buildCountTokensRequest(const ProviderEndpoint &endpoint,
+                                            const ChatRequest &request) const;
     std::unique_ptr<ResponseDecoder> createDecoder(const ChatRequest &request) const override;
     /** Google's `{"error":{"code","message","status","details"}}`, with the status word. */
     Lathe::Error httpError(int status, QByteArrayView body, const QString &where) const override;

@@ -143,7 +143,7 @@ private Q_SLOTS:
     void httpErrorReadsAnthropicErrorBodies();
 
     // the simulator reads what the adapter writes
-    void simulatorHandlesOnlyPostV1Messages();
+    void simulatorHandlesOnlyPostV1MessagesAndCountTokens();
     void simulatorReadsTheAdaptersRequest();
     void simulatorRejectsWhatTheRealApiRejects_data();
     void simulatorRejectsWhatTheRealApiRejects();
@@ -372,9 +372,9 @@ QList<TranscriptRow> recordedTranscripts()
 
     // input = input_tokens + cache writes + cache reads; cached = cache reads.
     const QStringList textEvents{
-        usage(12 + 2048 + 1024, 1, 1024),    text(QStringLiteral("Hel")),
-        text(QStringLiteral("lo, h\u00E9")), text(QStringLiteral(" \u20AC5 \U0001F600\n")),
-        finish(QStringLiteral("end_turn")),  usage(12 + 2048 + 1024, 15, 1024)};
+        usage(12 + 2048 + 1024, 1, 1024), text(QStringLiteral("Hel")),
+        text(QStringLiteral("lo, h\u00E9")),        text(QStringLiteral(" \u20AC5 \U0001F600\n")),
+        finish(QStringLiteral("end_turn")),         usage(12 + 2048 + 1024, 15, 1024)};
     row(QStringLiteral("text.sse"), textEvents, true);
     {
         QByteArray crlf = transcript(QStringLiteral("text.sse"));
@@ -401,7 +401,8 @@ QList<TranscriptRow> recordedTranscripts()
          usage(472, 89, -1)},
         true);
     row(QStringLiteral("tool_without_arguments.sse"),
-        {usage(300, 1, 0), tool(0, QStringLiteral("toolu_01Now"), QStringLiteral("current_time"), QString()),
+        {usage(300, 1, 0),
+         tool(0, QStringLiteral("toolu_01Now"), QStringLiteral("current_time"), QString()),
          tool(0, QString(), QString(), QStringLiteral("{}")), finish(QStringLiteral("tool_use")),
          usage(300, 31, 0)},
         true);
@@ -729,12 +730,12 @@ void AnthropicProtocolTest::httpErrorReadsAnthropicErrorBodies()
     QCOMPARE(error.providerCode, providerCode);
 }
 
-void AnthropicProtocolTest::simulatorHandlesOnlyPostV1Messages()
+void AnthropicProtocolTest::simulatorHandlesOnlyPostV1MessagesAndCountTokens()
 {
     const AnthropicSimulation simulation;
     QVERIFY(simulation.handles(httpPost("/v1/messages", {})));
     QVERIFY(simulation.handles(httpPost("/v1/messages?beta=true", {}))); // the SDK's beta client
-    QVERIFY(!simulation.handles(httpPost("/v1/messages/count_tokens", {})));
+    QVERIFY(simulation.handles(httpPost("/v1/messages/count_tokens", {})));
     QVERIFY(!simulation.handles(httpPost("/v1/chat/completions", {})));
     QVERIFY(!simulation.handles(httpPost("/messages", {})));
 }

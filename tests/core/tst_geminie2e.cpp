@@ -383,9 +383,9 @@ void GeminiE2eTest::simulatorAnswersWithGooglesErrorShape()
     QVERIFY(error.message.endsWith(QStringLiteral("[INVALID_ARGUMENT]")));
     QCOMPARE(error.providerCode, QStringLiteral("INVALID_ARGUMENT"));
 
-    // Another method of the model resource is not a Gemini chat route.
+    // Another method of the model resource is not a route of the simulator.
     const RawHttpResponse count = rawHttpExchange(
-        m_simulator->port(), rawPost("/v1beta/models/lathe-sim:countTokens", R"({"contents": []})"));
+        m_simulator->port(), rawPost("/v1beta/models/lathe-sim:embedContent", R"({"contents": []})"));
     QCOMPARE(count.status, 404);
 }
 
