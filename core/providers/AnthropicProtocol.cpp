@@ -54,6 +54,7 @@ public:
                 m_input + std::max<qint64>(m_cacheRead, 0) + std::max<qint64>(m_cacheCreation, 0);
         usage.outputTokens = m_output;
         usage.cachedInputTokens = m_cacheRead;
+        usage.cacheWriteInputTokens = m_cacheCreation;
         // Thinking tokens are billed as output tokens and not reported apart.
         return usage;
     }

@@ -222,12 +222,12 @@ void ChatCall::record(QList<StreamEvent> events)
             // Fields missing from a later report keep the earlier value.
             TokenUsage &usage = m_outcome.usage;
             const TokenUsage &report = event.usage;
-            usage.inputTokens = report.inputTokens >= 0 ? report.inputTokens : usage.inputTokens;
-            usage.outputTokens = report.outputTokens >= 0 ? report.outputTokens : usage.outputTokens;
-            usage.cachedInputTokens =
-                report.cachedInputTokens >= 0 ? report.cachedInputTokens : usage.cachedInputTokens;
-            usage.reasoningTokens =
-                report.reasoningTokens >= 0 ? report.reasoningTokens : usage.reasoningTokens;
+            for (qint64 TokenUsage::*field :
+                 {&TokenUsage::inputTokens, &TokenUsage::outputTokens, &TokenUsage::cachedInputTokens,
+                  &TokenUsage::cacheWriteInputTokens, &TokenUsage::reasoningTokens}) {
+                if (report.*field >= 0)
+                    usage.*field = report.*field;
+            }
             break;
         }
         case StreamEvent::Kind::Finish:

@@ -91,8 +91,9 @@ struct TokenUsage
 {
     qint64 inputTokens = -1;
     qint64 outputTokens = -1;
-    qint64 cachedInputTokens = -1;
-    qint64 reasoningTokens = -1;
+    qint64 cachedInputTokens = -1;     ///< read from the prompt cache (part of inputTokens)
+    qint64 cacheWriteInputTokens = -1; ///< written to the prompt cache (Anthropic; part of inputTokens)
+    qint64 reasoningTokens = -1;       ///< part of outputTokens
 
     bool isEmpty() const { return inputTokens < 0 && outputTokens < 0; }
 };

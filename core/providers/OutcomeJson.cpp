@@ -46,6 +46,7 @@ nlohmann::json usageToJson(const TokenUsage &usage)
     return json{{"input", count(usage.inputTokens)},
                 {"output", count(usage.outputTokens)},
                 {"cached", count(usage.cachedInputTokens)},
+                {"cache_write", count(usage.cacheWriteInputTokens)},
                 {"reasoning", count(usage.reasoningTokens)}};
 }
 

@@ -372,9 +372,9 @@ QList<TranscriptRow> recordedTranscripts()
 
     // input = input_tokens + cache writes + cache reads; cached = cache reads.
     const QStringList textEvents{
-        usage(12 + 2048 + 1024, 1, 1024), text(QStringLiteral("Hel")),
+        usage(12 + 2048 + 1024, 1, 1024, -1, 2048), text(QStringLiteral("Hel")),
         text(QStringLiteral("lo, h\u00E9")),        text(QStringLiteral(" \u20AC5 \U0001F600\n")),
-        finish(QStringLiteral("end_turn")),         usage(12 + 2048 + 1024, 15, 1024)};
+        finish(QStringLiteral("end_turn")),         usage(12 + 2048 + 1024, 15, 1024, -1, 2048)};
     row(QStringLiteral("text.sse"), textEvents, true);
     {
         QByteArray crlf = transcript(QStringLiteral("text.sse"));
@@ -384,10 +384,10 @@ QList<TranscriptRow> recordedTranscripts()
         rows.append({QStringLiteral("text.sse with CRLF line ends and comments"), textEvents, true, crlf});
     }
     row(QStringLiteral("thinking.sse"),
-        {usage(40, 3, 0),
+        {usage(40, 3, 0, -1, 0),
          reasoning(QStringLiteral("Let me solve this step by step:\n\n1. First break down 27 * 453")),
          reasoning(QStringLiteral("\n2. 453 = 400 + 50 + 3")), text(QStringLiteral("27 * 453 = 12,231")),
-         finish(QStringLiteral("end_turn")), usage(40, 121, 0)},
+         finish(QStringLiteral("end_turn")), usage(40, 121, 0, -1, 0)},
         true);
     // The tool call's index is its block's; the text block before it takes index 0.
     row(QStringLiteral("tool_use.sse"),
@@ -401,19 +401,19 @@ QList<TranscriptRow> recordedTranscripts()
          usage(472, 89, -1)},
         true);
     row(QStringLiteral("tool_without_arguments.sse"),
-        {usage(300, 1, 0),
+        {usage(300, 1, 0, -1, 0),
          tool(0, QStringLiteral("toolu_01Now"), QStringLiteral("current_time"), QString()),
          tool(0, QString(), QString(), QStringLiteral("{}")), finish(QStringLiteral("tool_use")),
-         usage(300, 31, 0)},
+         usage(300, 31, 0, -1, 0)},
         true);
     row(QStringLiteral("max_tokens.sse"),
-        {usage(18, 1, 0), text(QStringLiteral("Once upon")), text(QStringLiteral(" a time")),
-         finish(QStringLiteral("max_tokens")), usage(18, 4, 0)},
+        {usage(18, 1, 0, -1, 0), text(QStringLiteral("Once upon")), text(QStringLiteral(" a time")),
+         finish(QStringLiteral("max_tokens")), usage(18, 4, 0, -1, 0)},
         true);
     {
         const QByteArray bytes = transcript(QStringLiteral("overloaded_error.sse"));
         row(QStringLiteral("overloaded_error.sse"),
-            {usage(25, 1, 0), text(QStringLiteral("Partial")),
+            {usage(25, 1, 0, -1, 0), text(QStringLiteral("Partial")),
              providerError(eventByteOf(bytes, "\"overloaded_error\""),
                            QStringLiteral("Overloaded [overloaded_error]"),
                            QStringLiteral("overloaded_error"))},
@@ -440,8 +440,8 @@ QList<TranscriptRow> recordedTranscripts()
     // citations and unknown event types are skipped, and message_delta's totals replace the
     // input count of message_start.
     row(QStringLiteral("server_tools.sse"),
-        {usage(2679, 3, 0), text(QStringLiteral("It is sunny in New York.")),
-         finish(QStringLiteral("end_turn")), usage(10682 + 512, 510, 512)},
+        {usage(2679, 3, 0, -1, 0), text(QStringLiteral("It is sunny in New York.")),
+         finish(QStringLiteral("end_turn")), usage(10682 + 512, 510, 512, -1, 0)},
         true);
     return rows;
 }
@@ -615,7 +615,7 @@ void AnthropicProtocolTest::decodesWholeMessageOnlyAtFinish_data()
             "output_tokens": 10, "service_tier": "standard"}
 })")
         << QStringList{text(QStringLiteral("Hello there.\nH\u00E9 \U0001F600")),
-                       finish(QStringLiteral("end_turn")), usage(2119, 10, 2000)}
+                       finish(QStringLiteral("end_turn")), usage(2119, 10, 2000, -1, 100)}
         << true;
     QTest::newRow("thinking, text and tool calls in block order")
         << QByteArrayLiteral(

@@ -121,7 +121,8 @@ private Q_SLOTS:
         QCOMPARE(line["at"].get<std::string>(), std::string("2026-11-27T12:00:00.000Z"));
         QCOMPARE(line["status"].get<int>(), 200);
         QCOMPARE(line["request_body"]["model"].get<std::string>(), std::string("gpt-4o-mini"));
-        const json usage{{"input", 9}, {"output", 2}, {"cached", 0}, {"reasoning", nullptr}};
+        const json usage{
+            {"input", 9}, {"output", 2}, {"cached", 0}, {"cache_write", nullptr}, {"reasoning", nullptr}};
         QCOMPARE(line["usage"].dump(), usage.dump());
         QCOMPARE(line["timings"]["ttft_ms"].get<double>(), 120.0);
         QCOMPARE(line["timings"]["itl_max_ms"].get<double>(), 30.0);

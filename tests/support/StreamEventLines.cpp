@@ -34,7 +34,7 @@ QString describe(const Providers::StreamEvent &event)
                QLatin1Char('|') + visibleText(event.toolCall.argumentsFragment);
     case Kind::Usage:
         return usage(event.usage.inputTokens, event.usage.outputTokens, event.usage.cachedInputTokens,
-                     event.usage.reasoningTokens);
+                     event.usage.reasoningTokens, event.usage.cacheWriteInputTokens);
     case Kind::Finish:
         return QStringLiteral("finish:") + visibleText(event.finishReason);
     case Kind::Error: {
@@ -70,9 +70,12 @@ QString finish(const QString &reason)
     return QStringLiteral("finish:") + visibleText(reason);
 }
 
-QString usage(qint64 input, qint64 output, qint64 cached, qint64 reasoningTokens)
+QString usage(qint64 input, qint64 output, qint64 cached, qint64 reasoningTokens, qint64 cacheWrite)
 {
-    return QStringLiteral("usage:%1/%2/%3/%4").arg(input).arg(output).arg(cached).arg(reasoningTokens);
+    const QString line =
+        QStringLiteral("usage:%1/%2/%3/%4").arg(input).arg(output).arg(cached).arg(reasoningTokens);
+    // Only Anthropic reports cache writes; the suffix keeps every other protocol's lines short.
+    return cacheWrite < 0 ? line : line + QStringLiteral(" write:%1").arg(cacheWrite);
 }
 
 QString tool(int index, const QString &id, const QString &name, const QString &arguments)

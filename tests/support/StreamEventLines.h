@@ -18,7 +18,7 @@ namespace Lathe::TestSupport::EventLines
 {
 
 /**
- * `text:…`, `reasoning:…`, `tool:index|id|name|arguments`, `usage:in/out/cached/reasoning`,
+ * `text:…`, `reasoning:…`, `tool:index|id|name|arguments`, `usage:in/out/cached/reasoning[ write:N]`,
  * `finish:reason` or `error:code@where|message[#providerCode]`. An error message that quotes the
  * JSON library (`…: [json.exception.…`) keeps only what comes before the quote: the library's
  * wording is not ours to pin.
@@ -31,7 +31,8 @@ QString text(const QString &delta);
 QString reasoning(const QString &delta);
 QString finish(const QString &reason);
 /** Counts a provider did not report are -1. */
-QString usage(qint64 input, qint64 output, qint64 cached = -1, qint64 reasoningTokens = -1);
+QString usage(qint64 input, qint64 output, qint64 cached = -1, qint64 reasoningTokens = -1,
+              qint64 cacheWrite = -1);
 QString tool(int index, const QString &id, const QString &name, const QString &arguments);
 /** `code` is an errorCodeName(), e.g. "protocol" or "provider". */
 QString error(const QString &code, const QString &where, const QString &message,
