@@ -7,6 +7,7 @@
 #include "KeyCommand.h"
 #include "RunCommand.h"
 #include "ServeMockCommand.h"
+#include "TokensCommand.h"
 #include "base/Version.h"
 
 namespace
@@ -20,6 +21,7 @@ const QString kUsage =
                    "  key         Store, forget or check an API key in the system keychain.\n"
                    "  run         Send one prompt to a provider and stream the answer to stdout.\n"
                    "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
+                   "  tokens      Count a text's tokens for a model or encoding, and its input cost.\n"
                    "\n"
                    "Run 'lathe-cli <command> --help' for a command's options.\n");
 
@@ -46,6 +48,8 @@ int main(int argc, char *argv[])
         return Lathe::Cli::runCommand(arguments);
     if (command == QLatin1String("serve-mock"))
         return Lathe::Cli::serveMockCommand(arguments);
+    if (command == QLatin1String("tokens"))
+        return Lathe::Cli::tokensCommand(arguments);
     if (command == QLatin1String("--help") || command == QLatin1String("-h") ||
         command == QLatin1String("help")) {
         Lathe::Cli::writeOut(kUsage);
