@@ -6,18 +6,23 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTest>
 
+#include "catalog/UsageCost.h"
 #include "credentials/CredentialStore.h"
 #include "editor/PromptEditor.h"
 #include "ledger/RequestLedger.h"
 #include "mainwindow/MainWindow.h"
+#include "mainwindow/PromptBudgetIndicator.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorHost.h"
 #include "panes/ResponsePane.h"
 #include "providers/StreamHub.h"
+#include "tokens/BpeEncoding.h"
 
 using namespace Lathe;
 
@@ -209,6 +214,77 @@ private Q_SLOTS:
         QVERIFY(written.contains("\"Bearer [redacted]\"") ||
                 written.contains("[\"Authorization\",\"[redacted]\"]"));
         QVERIFY(!written.contains(key));
+    }
+
+    void theBudgetFollowsTheTypingAndTheModel()
+    {
+        Fixture fixture(2000);
+        auto *model = fixture.window->findChild<QLineEdit *>(QStringLiteral("modelEdit"));
+        const Ui::PromptBudgetIndicator *budget = fixture.window->promptBudget();
+        model->setText(QStringLiteral("gpt-4o"));
+        fixture.typePrompt(QStringLiteral("hello world"));
+        // 2 o200k tokens and 7 of a user message's framing; $2.50 per million; 9 + 16,384
+        // reserved output tokens of 128k.
+        const QString sep = QStringLiteral(" \u00B7 ");
+        QTRY_COMPARE_WITH_TIMEOUT(
+            budget->summaryText(),
+            QStringList({u"gpt-4o"_qs, u"9 tokens"_qs, Catalog::formatUsd(9 * 2.5e-06), u"13% of 128k"_qs})
+                .join(sep),
+            10000);
+        QCOMPARE(budget->gaugeState(), QStringLiteral("ok"));
+        QTest::keyClicks(fixture.editor, QStringLiteral(" again"));
+        QTRY_VERIFY(
+            budget->summaryText().startsWith(QStringLiteral("gpt-4o") + sep + QStringLiteral("10 tokens")));
+
+        // gpt-4's 8k window cannot hold 4,500 words plus its 4,096 output tokens.
+        model->setText(QStringLiteral("gpt-4"));
+        const QString words = QStringLiteral("word ").repeated(4500);
+        fixture.editor->setText(words);
+        QTRY_COMPARE(budget->gaugeState(), QStringLiteral("over"));
+        const auto cl100k = Tokens::BpeEncoding::load(Tokens::Encoding::Cl100kBase);
+        QVERIFY(cl100k);
+        const QString count = QLocale().toString(qint64(cl100k->encode(words).size()) + 7);
+        QVERIFY2(budget->summaryText().contains(count + QStringLiteral(" tokens")),
+                 qPrintable(budget->summaryText()));
+
+        model->setText(QStringLiteral("claude-sonnet-4-5"));
+        QTRY_VERIFY2(budget->summaryText().contains(QStringLiteral("\u2248")),
+                     qPrintable(budget->summaryText()));
+
+        model->setText(QStringLiteral("a-model-nobody-prices"));
+        QTRY_VERIFY2(budget->summaryText().contains(QStringLiteral("no price")),
+                     qPrintable(budget->summaryText()));
+        QCOMPARE(budget->gaugeState(), QStringLiteral("none"));
+    }
+
+    void aFinishedRunShowsItsUsageBesideTheEstimateAndCalibrates()
+    {
+        // Earlier tests' runs taught the calibration too; this one starts from nothing.
+        QFile::remove(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                      QStringLiteral("/lathe/token-calibration.json"));
+        Fixture fixture(2000);
+        const QString prompt = QStringLiteral("Count my tokens, please.");
+        fixture.typePrompt(prompt);
+        const Ui::PromptBudgetIndicator *budget = fixture.window->promptBudget();
+        // Until the rank files have loaded it says "counting tokens…".
+        QTRY_VERIFY_WITH_TIMEOUT(budget->summaryText().contains(QStringLiteral("\u2248")), 10000);
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(fixture.response->toPlainText(), expectedAnswer(prompt), 10000);
+
+        // The simulator counts with its own tokenizer, which Lathe's o200k count approximates.
+        const qint64 reported = Mock::simulatedPromptTokens({{QStringLiteral("user"), prompt}});
+        const auto o200k = Tokens::BpeEncoding::load(Tokens::Encoding::O200kBase);
+        QVERIFY(o200k);
+        const qint64 counted = qint64(o200k->encode(prompt).size()) + 7;
+        auto *pane = fixture.window->findChild<Ui::ResponsePane *>(QStringLiteral("responsePane"));
+        QTRY_VERIFY(!pane->usageText().isEmpty());
+        const QString usage = pane->usageText();
+        QVERIFY2(usage.startsWith(QStringLiteral("%1 in \u2192 ").arg(reported)), qPrintable(usage));
+        QVERIFY2(usage.contains(QStringLiteral("no price")), qPrintable(usage)); // lathe-sim has none
+        QVERIFY2(usage.endsWith(QStringLiteral("estimated \u2248%1 in").arg(counted)), qPrintable(usage));
+
+        // The next estimate for the same text is scaled by what the run taught.
+        QTRY_VERIFY(budget->summaryText().contains(QStringLiteral("\u2248%1 tokens").arg(reported)));
     }
 };
 

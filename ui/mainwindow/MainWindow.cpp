@@ -3,18 +3,25 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QCompleter>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QNetworkAccessManager>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
 
+#include "base/LogCategories.h"
+#include "catalog/UsageCost.h"
 #include "credentials/CredentialStore.h"
 #include "editor/PromptEditor.h"
+#include "mainwindow/PromptBudgetIndicator.h"
+#include "mainwindow/PromptEstimator.h"
 #include "panes/ResponsePane.h"
 #include "providers/ProviderPresets.h"
 
@@ -30,6 +37,13 @@ using Providers::StreamEvent;
 const QString kSamplePrompt = QStringLiteral(
     "Explain in three short paragraphs why streaming an LLM's answer token by token makes an app "
     "feel faster, even when the total time stays the same.\n");
+
+// Beside the request ledger; a later issue moves it into the workspace.
+QString calibrationPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/lathe/token-calibration.json");
+}
 
 QString formatMs(double ms)
 {
@@ -48,10 +62,15 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     , m_editor(new PromptEditor(this))
     , m_pane(new ResponsePane(this))
     , m_statsLabel(new QLabel(this))
+    , m_estimator(new PromptEstimator(m_editor, calibrationPath(), this))
+    , m_budget(new PromptBudgetIndicator(this))
 {
     setWindowTitle(tr("Lathe"));
     m_editor->setObjectName(QStringLiteral("promptEditor"));
     m_editor->setText(kSamplePrompt);
+    connect(m_estimator, &PromptEstimator::changed, this, &MainWindow::showPromptBudget);
+    connect(m_estimator, &PromptEstimator::problem, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_editor);
@@ -78,6 +97,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
 
     m_statsLabel->setObjectName(QStringLiteral("statsLabel"));
     statusBar()->addPermanentWidget(m_statsLabel);
+    statusBar()->addPermanentWidget(m_budget);
     statusBar()->showMessage(tr("Ready. Ctrl+Enter runs the prompt, Esc stops it."));
 
     connect(m_hub, &Providers::StreamHub::streamQueued, this, &MainWindow::onQueued);
@@ -130,6 +150,11 @@ void MainWindow::buildEndpointBar()
     m_modelEdit->setObjectName(QStringLiteral("modelEdit"));
     m_modelEdit->setMinimumWidth(160);
     m_modelEdit->setToolTip(tr("Model name"));
+    // Every chat model the catalog prices, matched anywhere in the name as the user types.
+    auto *completer = new QCompleter(m_estimator->catalog().chatModelNames(), m_modelEdit);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    m_modelEdit->setCompleter(completer);
 
     bar->addWidget(new QLabel(tr(" Provider "), bar));
     bar->addWidget(m_providerBox);
@@ -142,6 +167,7 @@ void MainWindow::buildEndpointBar()
     bar->addAction(m_stopAction);
 
     connect(m_providerBox, &QComboBox::currentIndexChanged, this, &MainWindow::applyPreset);
+    connect(m_modelEdit, &QLineEdit::textChanged, this, &MainWindow::followModel);
     applyPreset(0);
 }
 
@@ -154,6 +180,25 @@ void MainWindow::applyPreset(int index)
     m_baseUrlEdit->setText(preset.endpoint(simulatorRoot()).baseUrl.toString());
     m_baseUrlEdit->setReadOnly(preset.simulated);
     m_modelEdit->setText(preset.defaultModel);
+    followModel();
+}
+
+void MainWindow::followModel()
+{
+    const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
+    m_estimator->setModel(m_modelEdit->text().trimmed(),
+                          Catalog::catalogProvider(preset.endpoint(simulatorRoot()).protocol));
+}
+
+void MainWindow::showPromptBudget()
+{
+    const auto estimate = m_estimator->estimate();
+    if (!estimate) {
+        m_budget->showCounting(m_estimator->model());
+        return;
+    }
+    m_budget->showEstimate(m_estimator->model(), *estimate, m_estimator->calibration(),
+                           m_estimator->catalog().snapshotDate());
 }
 
 QUrl MainWindow::simulatorRoot() const
@@ -236,6 +281,8 @@ void MainWindow::startStream(const Providers::ProviderEndpoint &endpoint,
     m_deltaCount = 0;
     m_runClock.start();
     m_targets = {Providers::ChatTarget{endpoint, request.model}};
+    m_estimateAtSend = m_estimator->estimate();
+    m_countedAtSend = m_estimator->countedTokens();
     m_streamId = m_hub->start(m_targets, request);
     setRunning(true);
     statusBar()->showMessage(tr("Waiting for %1…").arg(request.model));
@@ -405,6 +452,12 @@ void MainWindow::onFinished(Providers::StreamId id, const Providers::RunOutcome 
     m_statsTimer.stop();
     setRunning(false);
     m_pane->finishAnswer(outcome);
+    m_pane->showUsage(usageSummary(outcome.usage));
+    if (m_countedAtSend) {
+        if (const auto refused = m_estimator->learnFromRun(m_targets.value(0).model, *m_countedAtSend,
+                                                           outcome.usage.inputTokens))
+            qCInfo(lcProviders) << "calibration sample refused:" << *refused;
+    }
 
     QStringList parts;
     if (outcome.timings.firstTokenMs >= 0)
@@ -418,6 +471,32 @@ void MainWindow::onFinished(Providers::StreamId id, const Providers::RunOutcome 
         parts << tr("%1 attempts").arg(run.attempts.size());
     m_statsLabel->setText(parts.join(QStringLiteral("  ·  ")));
     statusBar()->showMessage(outcome.completed ? tr("Done.") : tr("Failed: %1").arg(outcome.error->message));
+}
+
+QString MainWindow::usageSummary(const Providers::TokenUsage &usage) const
+{
+    if (usage.isEmpty())
+        return {};
+    const QLocale locale;
+    QStringList parts;
+    parts << tr("%1 in \u2192 %2 out")
+                 .arg(locale.toString(std::max<qint64>(usage.inputTokens, 0)),
+                      locale.toString(std::max<qint64>(usage.outputTokens, 0)));
+    if (usage.cachedInputTokens > 0)
+        parts << tr("%1 cached").arg(locale.toString(usage.cachedInputTokens));
+    if (usage.reasoningTokens > 0)
+        parts << tr("%1 reasoning").arg(locale.toString(usage.reasoningTokens));
+    const auto &model = m_estimateAtSend ? m_estimateAtSend->model : std::nullopt;
+    const auto cost = model ? Catalog::costOfUsage(*model, usage) : std::nullopt;
+    parts << (cost ? Catalog::formatUsd(cost->total()) : tr("no price"));
+    if (m_estimateAtSend) {
+        const QString approx = m_estimateAtSend->approximate ? QStringLiteral("\u2248") : QString();
+        QString before = tr("estimated %1%2 in").arg(approx, locale.toString(m_estimateAtSend->tokens));
+        if (m_estimateAtSend->costUsd)
+            before += QStringLiteral(", ") + approx + Catalog::formatUsd(*m_estimateAtSend->costUsd);
+        parts << before;
+    }
+    return parts.join(QStringLiteral("  \u00B7  "));
 }
 
 void MainWindow::showLiveStats()

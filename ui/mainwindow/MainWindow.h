@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include "catalog/InputEstimate.h"
 #include "providers/LocalServerDiscovery.h"
 #include "providers/StreamHub.h"
 
@@ -26,7 +27,9 @@ class QNetworkAccessManager;
 namespace Lathe::Ui
 {
 
+class PromptBudgetIndicator;
 class PromptEditor;
+class PromptEstimator;
 class ResponsePane;
 
 /**
@@ -53,6 +56,9 @@ public:
     /** Probes the default ports of local model servers and offers what it finds. */
     void findLocalServers();
 
+    /** The status bar's token count, cost and context gauge for the prompt being typed. */
+    const PromptBudgetIndicator *promptBudget() const { return m_budget; }
+
 private:
     void buildMenus();
     void buildEndpointBar();
@@ -70,6 +76,11 @@ private:
     void onEvents(Providers::StreamId id, const QList<Providers::StreamEvent> &events);
     void onFinished(Providers::StreamId id, const Providers::RunOutcome &run);
     void showLiveStats();
+    /** Tells the estimator which model the endpoint bar names. */
+    void followModel();
+    void showPromptBudget();
+    /** The run's usage and cost beside the estimate made when it was sent. */
+    QString usageSummary(const Providers::TokenUsage &usage) const;
     void setRunning(bool running);
 
     Providers::StreamHub *m_hub;
@@ -85,6 +96,8 @@ private:
     QAction *m_runAction = nullptr;
     QAction *m_stopAction = nullptr;
     QLabel *m_statsLabel;
+    PromptEstimator *m_estimator;
+    PromptBudgetIndicator *m_budget;
 
     quint64 m_keyLookup = 0; // the run waiting for its key; a newer number supersedes it
     bool m_awaitingKey = false;
@@ -94,6 +107,9 @@ private:
     double m_firstTokenMs = -1;
     qint64 m_deltaCount = 0;
     QTimer m_statsTimer;
+    // What the estimator said when the running prompt was sent.
+    std::optional<Catalog::InputEstimate> m_estimateAtSend;
+    std::optional<qint64> m_countedAtSend;
 };
 
 } // namespace Lathe::Ui

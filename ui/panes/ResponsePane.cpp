@@ -18,6 +18,7 @@ namespace Lathe::Ui
 ResponsePane::ResponsePane(QWidget *parent)
     : QWidget(parent)
     , m_header(new QLabel(this))
+    , m_usage(new QLabel(this))
     , m_attempts(new QLabel(this))
     , m_banner(new QLabel(this))
     , m_view(new QPlainTextEdit(this))
@@ -37,6 +38,14 @@ ResponsePane::ResponsePane(QWidget *parent)
     m_header->setFont(headerFont);
     m_header->setContentsMargins(4, 2, 4, 2);
 
+    m_usage->setObjectName(QStringLiteral("responseUsage"));
+    m_usage->setTextFormat(Qt::PlainText);
+    m_usage->setWordWrap(true);
+    m_usage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_usage->setContentsMargins(4, 0, 4, 4);
+    m_usage->setForegroundRole(QPalette::PlaceholderText);
+    m_usage->hide();
+
     m_attempts->setObjectName(QStringLiteral("responseAttempts"));
     m_attempts->setTextFormat(Qt::RichText);
     m_attempts->setWordWrap(true);
@@ -55,6 +64,7 @@ ResponsePane::ResponsePane(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_header);
+    layout->addWidget(m_usage);
     layout->addWidget(m_attempts);
     layout->addWidget(m_banner);
     layout->addWidget(m_view, 1);
@@ -71,6 +81,8 @@ void ResponsePane::beginAnswer(const QString &model)
     m_model = model;
     m_view->clear();
     m_banner->hide();
+    m_usage->clear();
+    m_usage->hide();
     m_attemptLines.clear();
     m_attempts->clear();
     m_attempts->hide();
@@ -144,6 +156,17 @@ void ResponsePane::showProblem(const QString &message)
 {
     m_header->setText(tr("Response"));
     showBanner(message);
+}
+
+void ResponsePane::showUsage(const QString &summary)
+{
+    m_usage->setText(summary);
+    m_usage->setVisible(!summary.isEmpty());
+}
+
+QString ResponsePane::usageText() const
+{
+    return m_usage->text();
 }
 
 QString ResponsePane::attemptsText() const

@@ -51,6 +51,9 @@ public:
     void stopAnswer();
     /** Shows a problem that kept the request from being sent. */
     void showProblem(const QString &message);
+    /** Shows what the answer used and cost beside what was estimated before it was sent. */
+    void showUsage(const QString &summary);
+    QString usageText() const;
 
     /** The attempts listed so far, as plain text, one line each. */
     QString attemptsText() const;
@@ -62,6 +65,7 @@ private:
     void showBanner(const QString &message);
 
     QLabel *m_header;
+    QLabel *m_usage;
     QLabel *m_attempts;
     QStringList m_attemptLines; ///< rich text, one line per attempt
     QLabel *m_banner;

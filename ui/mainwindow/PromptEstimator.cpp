@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "PromptEstimator.h"
+
+#include <QPointer>
+#include <QThreadPool>
+
+#include "editor/LiveTokenCount.h"
+#include "tokens/ChatTokenCount.h"
+
+namespace Lathe::Ui
+{
+
+PromptEstimator::PromptEstimator(QsciScintilla *editor, QString calibrationPath, QObject *parent)
+    : QObject(parent)
+    , m_editor(editor)
+    , m_calibrationPath(std::move(calibrationPath))
+    , m_catalog(Catalog::ModelCatalog::bundled())
+{
+    if (!m_calibrationPath.isEmpty()) {
+        auto loaded = Catalog::TokenCalibration::load(m_calibrationPath);
+        if (loaded)
+            m_calibration = std::move(*loaded);
+        else
+            // Reported once the window is up; meanwhile counts go uncalibrated.
+            QMetaObject::invokeMethod(
+                this, [this, message = loaded.error().toString()] { emit problem(message); },
+                Qt::QueuedConnection);
+    }
+    // Parsing both rank files takes a noticeable moment: it happens on the thread pool, and the
+    // indicator says "counting" until then.
+    QThreadPool::globalInstance()->start([self = QPointer<PromptEstimator>(this)] {
+        std::map<Tokens::Encoding, Tokens::BpeEncoding> encodings;
+        QStringList errors;
+        for (const Tokens::Encoding encoding : {Tokens::Encoding::Cl100kBase, Tokens::Encoding::O200kBase}) {
+            auto loaded = Tokens::BpeEncoding::load(encoding);
+            if (loaded)
+                encodings.emplace(encoding, std::move(*loaded));
+            else
+                errors << loaded.error().toString();
+        }
+        QMetaObject::invokeMethod(
+            self,
+            [self, encodings = std::move(encodings), errors] {
+                for (const QString &error : errors)
+                    emit self->problem(error);
+                self->adoptEncodings(encodings);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+PromptEstimator::~PromptEstimator() = default;
+
+void PromptEstimator::adoptEncodings(std::map<Tokens::Encoding, Tokens::BpeEncoding> encodings)
+{
+    for (auto &[encoding, bpe] : encodings) {
+        m_framing[encoding] = Tokens::chatFramingTokens(bpe, {QStringLiteral("user")});
+        auto *count = new LiveTokenCount(m_editor, std::move(bpe), this);
+        connect(count, &LiveTokenCount::changed, this, &PromptEstimator::changed);
+        m_counts.emplace(encoding, count);
+    }
+    emit changed();
+}
+
+void PromptEstimator::setModel(const QString &model, const QString &providerHint)
+{
+    if (model == m_model && providerHint == m_providerHint)
+        return;
+    m_model = model;
+    m_providerHint = providerHint;
+    emit changed();
+}
+
+std::optional<qint64> PromptEstimator::countedTokens() const
+{
+    const Tokens::Encoding encoding = Catalog::countingPlanFor(m_model).encoding;
+    const auto count = m_counts.find(encoding);
+    if (count == m_counts.end())
+        return std::nullopt;
+    const auto tokens = count->second->tokens();
+    if (!tokens)
+        return std::nullopt;
+    return *tokens + m_framing.at(encoding);
+}
+
+std::optional<Catalog::InputEstimate> PromptEstimator::estimate() const
+{
+    const auto counted = countedTokens();
+    if (!counted)
+        return std::nullopt;
+    return Catalog::estimateInput(m_model, *counted, Catalog::countingPlanFor(m_model), m_catalog,
+                                  m_providerHint, m_calibration.ratio(m_model).ratio);
+}
+
+Catalog::CalibrationRatio PromptEstimator::calibration() const
+{
+    return m_calibration.ratio(m_model);
+}
+
+std::optional<QString> PromptEstimator::learnFromRun(const QString &model, qint64 countedTokens,
+                                                     qint64 reportedInputTokens)
+{
+    if (!Catalog::countingPlanFor(model).approximate || reportedInputTokens <= 0)
+        return std::nullopt;
+    if (const auto recorded = m_calibration.record(model, countedTokens, reportedInputTokens); !recorded)
+        return recorded.error().message;
+    if (!m_calibrationPath.isEmpty()) {
+        if (const auto saved = m_calibration.save(m_calibrationPath); !saved)
+            emit problem(saved.error().toString());
+    }
+    if (model == m_model)
+        emit changed();
+    return std::nullopt;
+}
+
+} // namespace Lathe::Ui
