@@ -10,6 +10,7 @@
 #include <QPlainTextEdit>
 #include <QSet>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTest>
 
 #include "catalog/UsageCost.h"
@@ -285,6 +286,30 @@ private Q_SLOTS:
 
         // The next estimate for the same text is scaled by what the run taught.
         QTRY_VERIFY(budget->summaryText().contains(QStringLiteral("\u2248%1 tokens").arg(reported)));
+    }
+
+    void ctrlShiftCAsksAnthropicForTheExactCount()
+    {
+        Fixture fixture(2000);
+        auto *providers = fixture.window->findChild<QComboBox *>(QStringLiteral("providerBox"));
+        providers->setCurrentIndex(providers->findData(QStringLiteral("simulator-anthropic")));
+        fixture.window->findChild<QLineEdit *>(QStringLiteral("modelEdit"))
+            ->setText(QStringLiteral("claude-sonnet-4-5"));
+        const QString prompt = QStringLiteral("How many tokens is this, exactly?");
+        fixture.typePrompt(prompt);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            fixture.window->promptBudget()->summaryText().contains(QStringLiteral("\u2248")), 10000);
+        QTest::keyClick(fixture.editor, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        const qint64 exact = Mock::simulatedPromptTokens({{QStringLiteral("user"), prompt}});
+        const QString expected = QStringLiteral("claude-sonnet-4-5 counts %1 input tokens.").arg(exact);
+        QTRY_VERIFY2_WITH_TIMEOUT(fixture.window->statusBar()->currentMessage().startsWith(expected),
+                                  qPrintable(fixture.window->statusBar()->currentMessage()), 10000);
+
+        // Gemini counts too; OpenAI-compatible servers do not, and the window says so.
+        providers->setCurrentIndex(providers->findData(QStringLiteral("simulator")));
+        QTest::keyClick(fixture.editor, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(fixture.window->statusBar()->currentMessage().startsWith(
+            QStringLiteral("Only Anthropic and Gemini")));
     }
 };
 

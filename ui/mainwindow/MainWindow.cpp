@@ -24,6 +24,7 @@
 #include "mainwindow/PromptEstimator.h"
 #include "panes/ResponsePane.h"
 #include "providers/ProviderPresets.h"
+#include "providers/RemoteTokenCount.h"
 
 namespace Lathe::Ui
 {
@@ -43,6 +44,16 @@ QString calibrationPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
            QStringLiteral("/lathe/token-calibration.json");
+}
+
+// Core messages read as clauses; in the window they stand as sentences.
+QString missingKeyMessage(const Error &error)
+{
+    QString message = error.message;
+    if (!message.isEmpty())
+        message[0] = message[0].toUpper();
+    return QObject::tr("%1.\nProvider \u25B8 Set API Key (Ctrl+Shift+K) stores one in the keychain.")
+        .arg(message);
 }
 
 QString formatMs(double ms)
@@ -119,6 +130,13 @@ void MainWindow::buildMenus()
     QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
     runMenu->addAction(m_runAction);
     runMenu->addAction(m_stopAction);
+
+    runMenu->addSeparator();
+    auto *count =
+        runMenu->addAction(tr("&Count Tokens with the Provider"), this, &MainWindow::countTokensWithProvider);
+    count->setObjectName(QStringLiteral("countTokensAction"));
+    count->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    count->setToolTip(tr("Ask Anthropic or Gemini for the prompt's exact input tokens"));
 
     QMenu *providerMenu = menuBar()->addMenu(tr("&Provider"));
     auto *setKey = providerMenu->addAction(tr("Set API &Key…"), this, &MainWindow::setApiKey);
@@ -235,10 +253,7 @@ void MainWindow::runPrompt()
         m_pane->showProblem(endpoint.error().message);
         return;
     }
-    Providers::ChatRequest request;
-    request.model = m_modelEdit->text().trimmed();
-    request.messages.append({QStringLiteral("user"), prompt});
-
+    const Providers::ChatRequest request = promptRequest();
     const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
     if (preset.simulated) {
         startStream(*endpoint, request);
@@ -251,25 +266,85 @@ void MainWindow::runPrompt()
     m_pane->beginAnswer(request.model);
     m_pane->showQueued(tr("looking up the API key"));
     setRunning(true);
+    m_credentials->lookup({Credentials::keychainServiceFor(endpoint->baseUrl), preset.apiKeyVariable}, this,
+                          [this, lookup, endpoint = *endpoint, request,
+                           required = preset.apiKeyRequired](Result<Credentials::Credential> key) mutable {
+                              if (lookup != m_keyLookup)
+                                  return; // stopped, or another run started meanwhile
+                              m_awaitingKey = false;
+                              if (key) {
+                                  endpoint.apiKey = key->secret;
+                              } else if (required) {
+                                  setRunning(false);
+                                  m_pane->showProblem(missingKeyMessage(key.error()));
+                                  return;
+                              }
+                              startStream(endpoint, request);
+                          });
+}
+
+Providers::ChatRequest MainWindow::promptRequest() const
+{
+    Providers::ChatRequest request;
+    request.model = m_modelEdit->text().trimmed();
+    request.messages.append({QStringLiteral("user"), m_editor->text()});
+    return request;
+}
+
+void MainWindow::countTokensWithProvider()
+{
+    const auto endpoint = currentEndpoint();
+    if (!endpoint) {
+        statusBar()->showMessage(endpoint.error().message, 6000);
+        return;
+    }
+    if (!Providers::RemoteTokenCount::isAvailable(endpoint->protocol)) {
+        statusBar()->showMessage(
+            tr("Only Anthropic and Gemini count tokens on request; the figure in the status "
+               "bar is Lathe's own count."),
+            8000);
+        return;
+    }
+    const Providers::ChatRequest request = promptRequest();
+    const std::optional<qint64> counted = m_estimator->countedTokens();
+    const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
+    statusBar()->showMessage(tr("Asking the provider to count the tokens for %1…").arg(request.model));
     m_credentials->lookup(
         {Credentials::keychainServiceFor(endpoint->baseUrl), preset.apiKeyVariable}, this,
-        [this, lookup, endpoint = *endpoint, request,
+        [this, endpoint = *endpoint, request, counted,
          required = preset.apiKeyRequired](Result<Credentials::Credential> key) mutable {
-            if (lookup != m_keyLookup)
-                return; // stopped, or another run started meanwhile
-            m_awaitingKey = false;
             if (key) {
                 endpoint.apiKey = key->secret;
             } else if (required) {
-                setRunning(false);
-                QString message = key.error().message;
-                message[0] = message[0].toUpper(); // core messages read as clauses; this is a sentence
-                m_pane->showProblem(
-                    tr("%1.\nProvider \u25B8 Set API Key (Ctrl+Shift+K) stores one in the keychain.")
-                        .arg(message));
+                statusBar()->showMessage(missingKeyMessage(key.error()), 10'000);
                 return;
             }
-            startStream(endpoint, request);
+            if (!m_probeNetwork)
+                m_probeNetwork = new QNetworkAccessManager(this);
+            auto *count = new Providers::RemoteTokenCount(m_probeNetwork, endpoint, request, this);
+            connect(
+                count, &Providers::RemoteTokenCount::finished, this,
+                [this, count, model = request.model, counted](const Providers::TokenCountOutcome &outcome) {
+                    count->deleteLater();
+                    if (!outcome.ok()) {
+                        statusBar()->showMessage(
+                            tr("The provider did not count: %1").arg(outcome.error->toString()), 10'000);
+                        return;
+                    }
+                    const QLocale locale;
+                    QString message =
+                        tr("%1 counts %2 input tokens.").arg(model, locale.toString(outcome.inputTokens));
+                    if (counted) {
+                        message +=
+                            u' ' + tr("Lathe's uncalibrated estimate was %1.").arg(locale.toString(*counted));
+                        // An exact count is the best calibration sample there is.
+                        if (const auto refused =
+                                m_estimator->learnFromReportedCount(model, *counted, outcome.inputTokens))
+                            message += u' ' + tr("Not used for calibration: %1.").arg(*refused);
+                    }
+                    statusBar()->showMessage(message, 20'000);
+                });
+            count->start();
         });
 }
 
@@ -454,8 +529,8 @@ void MainWindow::onFinished(Providers::StreamId id, const Providers::RunOutcome 
     m_pane->finishAnswer(outcome);
     m_pane->showUsage(usageSummary(outcome.usage));
     if (m_countedAtSend) {
-        if (const auto refused = m_estimator->learnFromRun(m_targets.value(0).model, *m_countedAtSend,
-                                                           outcome.usage.inputTokens))
+        if (const auto refused = m_estimator->learnFromReportedCount(
+                m_targets.value(0).model, *m_countedAtSend, outcome.usage.inputTokens))
             qCInfo(lcProviders) << "calibration sample refused:" << *refused;
     }
 

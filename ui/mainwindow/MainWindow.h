@@ -55,6 +55,8 @@ public:
     void forgetApiKey();
     /** Probes the default ports of local model servers and offers what it finds. */
     void findLocalServers();
+    /** Asks the provider (Anthropic, Gemini) for the prompt's exact input tokens. */
+    void countTokensWithProvider();
 
     /** The status bar's token count, cost and context gauge for the prompt being typed. */
     const PromptBudgetIndicator *promptBudget() const { return m_budget; }
@@ -66,6 +68,8 @@ private:
     Result<Providers::ProviderEndpoint> currentEndpoint() const;
     /** The keychain service of the current endpoint; when the bar is unusable, says why. */
     std::optional<QString> keychainServiceOrSay() const;
+    /** The user message the editor holds, for the model in the endpoint bar. */
+    Providers::ChatRequest promptRequest() const;
     void startStream(const Providers::ProviderEndpoint &endpoint, const Providers::ChatRequest &request);
     void offerLocalServers(const QList<Providers::DiscoveredServer> &servers);
     void applyPreset(int index);
@@ -85,7 +89,7 @@ private:
 
     Providers::StreamHub *m_hub;
     Credentials::CredentialStore *m_credentials;
-    QNetworkAccessManager *m_probeNetwork = nullptr; // created on the first search
+    QNetworkAccessManager *m_probeNetwork = nullptr; // created on the first search or count
     QPointer<Providers::LocalServerDiscovery> m_discovery;
     QUrl m_simulatorUrl;
     PromptEditor *m_editor;

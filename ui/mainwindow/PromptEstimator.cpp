@@ -97,8 +97,8 @@ Catalog::CalibrationRatio PromptEstimator::calibration() const
     return m_calibration.ratio(m_model);
 }
 
-std::optional<QString> PromptEstimator::learnFromRun(const QString &model, qint64 countedTokens,
-                                                     qint64 reportedInputTokens)
+std::optional<QString> PromptEstimator::learnFromReportedCount(const QString &model, qint64 countedTokens,
+                                                               qint64 reportedInputTokens)
 {
     if (!Catalog::countingPlanFor(model).approximate || reportedInputTokens <= 0)
         return std::nullopt;

@@ -47,12 +47,13 @@ public:
     const Catalog::ModelCatalog &catalog() const { return m_catalog; }
 
     /**
-     * Learns from a finished run of `model` whose prompt counted `countedTokens` (countedTokens()
-     * when it was sent) and that the provider reported as `reportedInputTokens`. Only
-     * approximately counted models learn. Returns why a sample was refused, if it was.
+     * Learns from the provider's input count for a prompt of `model` that counted
+     * `countedTokens` here (countedTokens() when it was sent): a finished run's usage, or a
+     * count-tokens answer. Only approximately counted models learn. Returns why a sample was
+     * refused, if it was.
      */
-    std::optional<QString> learnFromRun(const QString &model, qint64 countedTokens,
-                                        qint64 reportedInputTokens);
+    std::optional<QString> learnFromReportedCount(const QString &model, qint64 countedTokens,
+                                                  qint64 reportedInputTokens);
 
 signals:
     /** estimate() changed, or became pending. */
