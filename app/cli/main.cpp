@@ -4,6 +4,7 @@
 
 #include "CliSupport.h"
 #include "DiscoverCommand.h"
+#include "ForecastCommand.h"
 #include "KeyCommand.h"
 #include "RunCommand.h"
 #include "ServeMockCommand.h"
@@ -18,6 +19,7 @@ const QString kUsage =
                    "\n"
                    "Commands:\n"
                    "  discover    Find local model servers on 127.0.0.1 and list their models.\n"
+                   "  forecast    Forecast the tokens and cost of a batch before it runs.\n"
                    "  key         Store, forget or check an API key in the system keychain.\n"
                    "  run         Send one prompt to a provider and stream the answer to stdout.\n"
                    "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
@@ -42,6 +44,8 @@ int main(int argc, char *argv[])
     const QString command = arguments.takeFirst();
     if (command == QLatin1String("discover"))
         return Lathe::Cli::discoverCommand(arguments);
+    if (command == QLatin1String("forecast"))
+        return Lathe::Cli::forecastCommand(arguments);
     if (command == QLatin1String("key"))
         return Lathe::Cli::keyCommand(arguments);
     if (command == QLatin1String("run"))
