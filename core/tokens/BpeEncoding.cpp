@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <limits>
 
@@ -41,29 +42,48 @@ quint32 load32(const char *data)
     return word;
 }
 
-/** Most lookups are of 2 to 8 bytes, so short keys are read with at most two loads, no loop and
- *  no variable-length memcpy (which showed up in profiles as a libc call per lookup). */
-quint64 hashBytes(const char *data, qsizetype size)
+/** The first 8 bytes of a key, or all of a shorter one, in one integer: compared instead of
+ *  the bytes, it answers most lookups without touching the token buffer. Within one size it is
+ *  injective, which is all an exact compare needs, since slots also compare sizes. */
+quint64 headOf(const char *data, qsizetype size)
 {
-    quint64 hash = quint64(size) * 0x9E3779B97F4A7C15ULL;
-    if (size >= 8) {
-        qsizetype pos = 0;
-        for (; pos + 8 <= size; pos += 8) {
-            hash = (hash ^ load64(data + pos)) * 0xFF51AFD7ED558CCDULL;
-            hash ^= hash >> 29;
-        }
+    static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "the shifts below assume little-endian loads");
+    if (size >= 8)
+        return load64(data);
+    if (size >= 4)
+        return load32(data) | (quint64(load32(data + size - 4)) >> (8 * (8 - size)) << 32);
+    const auto byte = [data](qsizetype i) {
+        return quint64(quint8(data[i]));
+    };
+    return byte(0) | (byte(size / 2) << 8) | (byte(size - 1) << 16);
+}
+
+/** A key's head and hash. Most lookups are of 2 to 8 bytes, so short keys are read with at
+ *  most two loads, no loop and no variable-length memcpy (which showed up in profiles as a
+ *  libc call per lookup). */
+struct Key
+{
+    quint64 head;
+    quint64 hash;
+};
+
+Key keyOf(const char *data, qsizetype size)
+{
+    const auto mix = [](quint64 hash, quint64 word) {
+        hash = (hash ^ word) * 0xFF51AFD7ED558CCDULL;
+        return hash ^ (hash >> 29);
+    };
+    const quint64 head = headOf(data, size);
+    quint64 hash = mix(quint64(size) * 0x9E3779B97F4A7C15ULL, head);
+    if (size > 8) {
+        qsizetype pos = 8;
+        for (; pos + 8 <= size; pos += 8)
+            hash = mix(hash, load64(data + pos));
         if (pos < size)
-            hash ^= load64(data + size - 8);
-    } else if (size >= 4) {
-        hash ^= (quint64(load32(data)) << 32) | load32(data + size - 4);
-    } else if (size > 0) {
-        const auto byte = [data](qsizetype i) {
-            return quint64(quint8(data[i]));
-        };
-        hash ^= (byte(0) << 16) | (byte(size / 2) << 8) | byte(size - 1);
+            hash = mix(hash, load64(data + size - 8));
     }
     hash *= 0xC4CEB9FE1A85EC53ULL;
-    return hash ^ (hash >> 32);
+    return {head, hash ^ (hash >> 32)};
 }
 
 bool sameBytes(const char *a, const char *b, qsizetype size)
@@ -76,11 +96,89 @@ bool sameBytes(const char *a, const char *b, qsizetype size)
     return true;
 }
 
+/**
+ * Recently merged pieces and their tokens, per thread. Text repeats its words, and a piece that
+ * is not one token costs a byte-pair merge of tens to thousands of table lookups, while a hit
+ * costs one hash (already computed for the whole-piece lookup) and a compare. Merging was most
+ * of the time on scripts written without spaces, whose pieces are long; with this cache the
+ * benchmark's multilingual text, which repeats its paragraphs, went from about 20 to 100 MB/s
+ * (CPU time), and three in four merged pieces of its English and C++ hit. Fixed in size:
+ * 1024 sets of two 256-byte entries, 512 KB for each thread that encodes, allocated at its
+ * first piece that is not one token. Two ways, because with one, pieces that share a slot evicted
+ * each other on every occurrence. Entries are tagged with the serial of the tables that made
+ * them, so encodings never share results, not even when one is freed and another is allocated
+ * at the same address, and a hit compares the whole piece, so it is exact.
+ */
+class PieceCache
+{
+public:
+    /** Appends the cached tokens of `piece` to `out` and returns true, or returns false. */
+    bool find(quint64 owner, quint64 hash, const char *piece, qsizetype size, std::vector<TokenId> &out) const
+    {
+        for (const Entry &entry : m_sets[setOf(hash)]) {
+            if (entry.owner == owner && entry.hash == hash && entry.size == size &&
+                std::memcmp(entry.payload, piece, size_t(size)) == 0) {
+                const size_t first = out.size();
+                out.resize(first + entry.count);
+                std::memcpy(out.data() + first, entry.payload + size, entry.count * sizeof(TokenId));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Keeps the tokens of `piece` in the set's first way, moving the previous one to the second,
+     * unless piece and tokens together do not fit in an entry.
+     */
+    void insert(quint64 owner, quint64 hash, const char *piece, qsizetype size,
+                std::span<const TokenId> tokens)
+    {
+        if (size_t(size) + tokens.size_bytes() > sizeof(Entry::payload))
+            return;
+        Set &set = m_sets[setOf(hash)];
+        set[1] = set[0];
+        Entry &entry = set[0];
+        entry.owner = owner;
+        entry.hash = hash;
+        entry.size = quint16(size);
+        entry.count = quint16(tokens.size());
+        std::memcpy(entry.payload, piece, size_t(size));
+        std::memcpy(entry.payload + size, tokens.data(), tokens.size_bytes());
+    }
+
+    static PieceCache &forThisThread()
+    {
+        thread_local const std::unique_ptr<PieceCache> cache = std::make_unique<PieceCache>();
+        return *cache;
+    }
+
+private:
+    static constexpr int kSetBits = 10;
+    struct Entry
+    {
+        quint64 owner = 0; ///< 0: empty; serials start at 1
+        quint64 hash = 0;
+        quint16 size = 0;
+        quint16 count = 0;
+        char payload[236]; ///< the piece's bytes, then its tokens
+    };
+    static_assert(sizeof(Entry) == 256);
+    using Set = std::array<Entry, 2>;
+
+    /** The table's buckets use the hash's low bits and its filter bits 40 and up. */
+    static size_t setOf(quint64 hash) { return size_t(hash >> 20) & ((1 << kSetBits) - 1); }
+
+    std::array<Set, 1 << kSetBits> m_sets;
+};
+
+std::atomic<quint64> nextTablesSerial{1};
+
 } // namespace
 
 /**
  * Token bytes live in one buffer and an open-addressing table maps them to ranks: no
- * allocation per token, and o200k_base's tables take about 10 MB.
+ * allocation per token, and o200k_base's tables take about 12 MB.
  */
 struct BpeEncoding::Tables
 {
@@ -89,41 +187,71 @@ struct BpeEncoding::Tables
         quint32 offset = 0;
         quint32 length = 0;
     };
+    /** 16 bytes with the token's head inline: a lookup of a token of up to 8 bytes, most of
+     *  them, touches one cache line instead of a slot and then the token buffer, whose miss
+     *  took about 8% of the time spent encoding English and C++ in profiles. */
     struct Slot
     {
-        Span bytes;
-        TokenId rank = kNoRank;
+        quint64 head = 0;
+        quint32 offset = 0;        ///< of the token in bytes
+        quint32 lengthAndRank = 0; ///< min(length, 255) in the top 8 bits, the rank below; 0: empty
     };
+    static constexpr quint32 kRankBits = 24;
+    static constexpr quint32 kRankMask = (quint32(1) << kRankBits) - 1;
+    static_assert(kMaxRank <= TokenId(1) << kRankBits);
 
     EncodingDefinition definition;
     QByteArray bytes;
     std::vector<Slot> buckets;
     quint64 mask = 0;
     std::vector<Span> byRank; ///< length 0: no token has that rank
-    /** Every merge loop starts by looking up all adjacent byte pairs; a direct 256 KB table
-     *  answers those without hashing. */
+    /** Every merge loop starts by looking up all adjacent byte pairs, and a third of the pieces
+     *  of English and code are one or two bytes long: direct tables (1 KB and 256 KB) answer
+     *  those without hashing. */
+    std::array<TokenId, 256> byteRanks{};
     std::vector<TokenId> twoByteRanks = std::vector<TokenId>(65536, kNoRank);
     /** Most merge candidates are not tokens, and the table probe's cache miss was the largest
      *  cost in profiles. This 256 KB bit filter stays in cache and, with one bit per token of
      *  2 million, turns away about nine in ten non-tokens before the probe (encoding went from
-     *  41 to 46 MB/s on English and C++, 21 to 26 on multilingual text, cl100k_base). */
+     *  41 to 46 MB/s on English and C++, 21 to 26 on multilingual text, cl100k_base). Whole
+     *  pieces skip it: most of them are tokens, so it only added a load that missed the cache
+     *  (another 8% of the time on English and C++). */
     std::vector<quint64> filter = std::vector<quint64>(kFilterBits / 64, 0);
     TokenId rankCount = 0;
+    /** Tags this encoding's entries in the per-thread PieceCache. */
+    quint64 serial = nextTablesSerial++;
 
+    static quint32 lengthTag(qsizetype size) { return quint32(std::min<qsizetype>(size, 255)) << kRankBits; }
+
+    /** A merge candidate's rank. */
     TokenId find(const char *data, qsizetype size) const
     {
+        if (size == 1)
+            return byteRanks[quint8(data[0])];
         if (size == 2)
             return twoByteRanks[(quint8(data[0]) << 8) | quint8(data[1])];
-        const quint64 hash = hashBytes(data, size);
-        if (!mayContain(hash))
-            return kNoRank;
-        for (quint64 at = hash & mask;; at = (at + 1) & mask) {
+        const Key key = keyOf(data, size);
+        return mayContain(key.hash) ? probe(data, size, key) : kNoRank;
+    }
+
+    TokenId probe(const char *data, qsizetype size, Key key) const
+    {
+        const quint32 tag = lengthTag(size);
+        for (quint64 at = key.hash & mask;; at = (at + 1) & mask) {
             const Slot &slot = buckets[at];
-            if (slot.rank == kNoRank)
+            if (slot.lengthAndRank == 0)
                 return kNoRank;
-            if (slot.bytes.length == size && sameBytes(bytes.constData() + slot.bytes.offset, data, size))
-                return slot.rank;
+            if ((slot.lengthAndRank & ~kRankMask) == tag && slot.head == key.head &&
+                (size <= 8 || sameTail(slot, data, size)))
+                return slot.lengthAndRank & kRankMask;
         }
+    }
+
+    /** Beyond the head of a slot whose head and clamped length match. */
+    bool sameTail(const Slot &slot, const char *data, qsizetype size) const
+    {
+        return (size < 255 || byRank[slot.lengthAndRank & kRankMask].length == size) &&
+               sameBytes(bytes.constData() + slot.offset + 8, data + 8, size - 8);
     }
 
     /** The filter's bit comes from the hash's high bits; the bucket index uses the low ones. */
@@ -133,23 +261,20 @@ struct BpeEncoding::Tables
         return (filter[bit / 64] >> (bit % 64)) & 1;
     }
 
-    /** False when the token is already there. */
+    /** False when the token is already there. Call it with byRank filled in. */
     bool insert(Span span, TokenId rank)
     {
         const char *data = bytes.constData() + span.offset;
-        const quint64 hash = hashBytes(data, span.length);
-        const quint64 bit = (hash >> 40) % kFilterBits;
+        const Key key = keyOf(data, span.length);
+        const quint64 bit = (key.hash >> 40) % kFilterBits;
         filter[bit / 64] |= quint64(1) << (bit % 64);
-        for (quint64 at = hash & mask;; at = (at + 1) & mask) {
-            Slot &slot = buckets[at];
-            if (slot.rank == kNoRank) {
-                slot = {span, rank};
-                return true;
-            }
-            if (slot.bytes.length == span.length &&
-                sameBytes(bytes.constData() + slot.bytes.offset, data, span.length))
-                return false;
-        }
+        if (probe(data, span.length, key) != kNoRank)
+            return false;
+        quint64 at = key.hash & mask;
+        while (buckets[at].lengthAndRank != 0)
+            at = (at + 1) & mask;
+        buckets[at] = {key.head, span.offset, lengthTag(span.length) | rank};
+        return true;
     }
 
     TokenId pairRank(const char *piece, qsizetype begin, qsizetype end) const
@@ -162,12 +287,29 @@ struct BpeEncoding::Tables
 
     void bytePairEncode(const char *piece, qsizetype size, std::vector<TokenId> &out) const
     {
-        if (const TokenId whole = find(piece, size); whole != kNoRank)
+        if (size <= 2) {
+            if (const TokenId whole = find(piece, size); whole != kNoRank) {
+                out.push_back(whole);
+            } else {
+                out.push_back(byteRanks[quint8(piece[0])]);
+                out.push_back(byteRanks[quint8(piece[1])]);
+            }
+            return;
+        }
+        const Key key = keyOf(piece, size);
+        if (const TokenId whole = probe(piece, size, key); whole != kNoRank) {
             out.push_back(whole);
-        else if (size <= kShortPieceBytes)
+            return;
+        }
+        PieceCache &cache = PieceCache::forThisThread();
+        if (cache.find(serial, key.hash, piece, size, out))
+            return;
+        const size_t first = out.size();
+        if (size <= kShortPieceBytes)
             mergeShort(piece, size, out);
         else
             mergeLong(piece, size, out);
+        cache.insert(serial, key.hash, piece, size, std::span(out).subspan(first));
     }
 };
 
@@ -351,25 +493,27 @@ Result<BpeEncoding> BpeEncoding::fromRankFile(QByteArrayView rankFile, EncodingD
         capacity *= 2;
     tables->buckets.resize(capacity);
     tables->mask = capacity - 1;
-    for (const Line &line : lines) {
-        if (!tables->insert(line.span, line.rank))
-            return lineError(line.number, QStringLiteral("the token appears twice"));
+    for (const Line &line : lines)
         tables->rankCount = std::max(tables->rankCount, line.rank + 1);
-        if (line.span.length == 2) {
-            const char *pair = tables->bytes.constData() + line.span.offset;
-            tables->twoByteRanks[(quint8(pair[0]) << 8) | quint8(pair[1])] = line.rank;
-        }
-    }
     tables->byRank.resize(tables->rankCount);
     for (const Line &line : lines) {
         if (tables->byRank[line.rank].length > 0)
             return lineError(line.number, QStringLiteral("rank %1 appears twice").arg(line.rank));
         tables->byRank[line.rank] = line.span;
     }
+    for (const Line &line : lines) {
+        if (!tables->insert(line.span, line.rank))
+            return lineError(line.number, QStringLiteral("the token appears twice"));
+        if (line.span.length == 2) {
+            const char *pair = tables->bytes.constData() + line.span.offset;
+            tables->twoByteRanks[(quint8(pair[0]) << 8) | quint8(pair[1])] = line.rank;
+        }
+    }
     // Merging starts from single bytes, so each of the 256 must be a token.
     for (int byte = 0; byte < 256; ++byte) {
         const char single = char(byte);
-        if (tables->find(&single, 1) == kNoRank)
+        tables->byteRanks[size_t(byte)] = tables->probe(&single, 1, keyOf(&single, 1));
+        if (tables->byteRanks[size_t(byte)] == kNoRank)
             return fail(ErrorCode::Protocol,
                         QStringLiteral("no token for the byte 0x%1").arg(byte, 2, 16, QChar(u'0')), where);
     }
@@ -428,9 +572,19 @@ QByteArray tokenizerUtf8(QStringView text)
             return i + 1 == text.size() || !text[i + 1].isLowSurrogate();
         return c.isLowSurrogate() && (i == 0 || !text[i - 1].isHighSurrogate());
     };
+    // A mask test per character (std::find_if unrolls it), and a closer look only at
+    // surrogates: calling lone() for every character took a tenth of the instructions spent
+    // encoding English and C++, twice what this scan takes.
+    const auto isSurrogate = [](char16_t unit) {
+        return (unit & 0xF800) == 0xD800;
+    };
+    const char16_t *units = text.utf16();
     qsizetype first = 0;
-    while (first < text.size() && !lone(first))
-        ++first;
+    for (;; ++first) {
+        first = std::find_if(units + first, units + text.size(), isSurrogate) - units;
+        if (first == text.size() || lone(first))
+            break;
+    }
     if (first == text.size())
         return text.toUtf8();
     QString replaced = text.toString();

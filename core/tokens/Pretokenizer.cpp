@@ -2,6 +2,7 @@
 #include "Pretokenizer.h"
 
 #include <array>
+#include <memory>
 
 #include <QChar>
 
@@ -88,6 +89,22 @@ CharClass classify(char32_t cp)
     }
 }
 
+/**
+ * The class of every BMP code point, one byte each (64 KB), built on first use: one load
+ * instead of a call into Qt's two-level tables and a switch for every character outside ASCII.
+ * Code points above the BMP (emoji, historic scripts) are rare enough to keep asking Qt.
+ */
+const CharClass *bmpClasses()
+{
+    static const std::unique_ptr<CharClass[]> table = [] {
+        auto classes = std::make_unique<CharClass[]>(0x10000);
+        for (char32_t cp = 0; cp < 0x10000; ++cp)
+            classes[cp] = cp < 0x80 ? kAsciiClasses[cp] : classify(cp);
+        return classes;
+    }();
+    return table.get();
+}
+
 bool isLetter(CharClass c)
 {
     return c == CharClass::Upper || c == CharClass::Lower || c == CharClass::Caseless;
@@ -124,25 +141,34 @@ public:
     Scanner(const char *text, qsizetype size)
         : m_text(reinterpret_cast<const unsigned char *>(text))
         , m_size(size)
+        , m_bmpClasses(bmpClasses())
     {}
 
     qsizetype size() const { return m_size; }
     unsigned char byte(qsizetype pos) const { return pos < m_size ? m_text[pos] : 0; }
 
+    /** ASCII inline, the rest out of line: inlining all of it made the compiler call the whole
+     *  function for every character, and English and code are nearly all ASCII. */
     CodePoint at(qsizetype pos) const
     {
         const unsigned char b0 = m_text[pos];
-        if (b0 < 0x80)
+        if (b0 < 0x80) [[likely]]
             return {kAsciiClasses[b0], 1};
+        return nonAsciiAt(pos);
+    }
+
+    [[gnu::noinline]] CodePoint nonAsciiAt(qsizetype pos) const
+    {
+        const unsigned char b0 = m_text[pos];
         // Callers promise well-formed UTF-8; should one break that promise, a character cut off
         // by the end still must not be read past it.
         if (pos + (b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4) > m_size)
             return {CharClass::Other, 1};
         if (b0 < 0xE0)
-            return {classify((char32_t(b0 & 0x1F) << 6) | (m_text[pos + 1] & 0x3F)), 2};
+            return {m_bmpClasses[(char32_t(b0 & 0x1F) << 6) | (m_text[pos + 1] & 0x3F)], 2};
         if (b0 < 0xF0)
-            return {classify((char32_t(b0 & 0x0F) << 12) | (char32_t(m_text[pos + 1] & 0x3F) << 6) |
-                             (m_text[pos + 2] & 0x3F)),
+            return {m_bmpClasses[(char32_t(b0 & 0x0F) << 12) | (char32_t(m_text[pos + 1] & 0x3F) << 6) |
+                                 (m_text[pos + 2] & 0x3F)],
                     3};
         return {classify((char32_t(b0 & 0x07) << 18) | (char32_t(m_text[pos + 1] & 0x3F) << 12) |
                          (char32_t(m_text[pos + 2] & 0x3F) << 6) | (m_text[pos + 3] & 0x3F)),
@@ -230,6 +256,7 @@ public:
 private:
     const unsigned char *m_text;
     qsizetype m_size;
+    const CharClass *m_bmpClasses;
 };
 
 qsizetype cl100kPieceEnd(const Scanner &text, qsizetype begin)
