@@ -23,6 +23,7 @@
 #include "mock/SimulatorHost.h"
 #include "panes/ResponsePane.h"
 #include "providers/StreamHub.h"
+#include "settings/ModelPricesDialog.h"
 #include "tokens/BpeEncoding.h"
 
 using namespace Lathe;
@@ -286,6 +287,41 @@ private Q_SLOTS:
 
         // The next estimate for the same text is scaled by what the run taught.
         QTRY_VERIFY(budget->summaryText().contains(QStringLiteral("\u2248%1 tokens").arg(reported)));
+    }
+
+    void userPricesPriceAModelTheTableDoesNotKnow()
+    {
+        const QString saved = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                              QStringLiteral("/lathe/model-prices.json");
+        QFile::remove(saved); // a run of this test before
+        Fixture fixture(2000);
+        auto *model = fixture.window->findChild<QLineEdit *>(QStringLiteral("modelEdit"));
+        model->setText(QStringLiteral("acme-llm"));
+        fixture.typePrompt(QStringLiteral("hello world"));
+        const Ui::PromptBudgetIndicator *budget = fixture.window->promptBudget();
+        QTRY_VERIFY_WITH_TIMEOUT(budget->summaryText().contains(QStringLiteral("no price")), 10000);
+
+        fixture.window->findChild<QAction *>(QStringLiteral("modelPricesAction"))->trigger();
+        auto *dialog =
+            fixture.window->findChild<Ui::ModelPricesDialog *>(QStringLiteral("modelPricesDialog"));
+        QVERIFY(dialog);
+        dialog->addModel(QStringLiteral("acme-llm"));
+        dialog->setLastRowCell(Ui::ModelPricesDialog::InputPrice, QStringLiteral("-3"));
+        auto *problem = dialog->findChild<QLabel *>(QStringLiteral("modelPricesProblem"));
+        QCOMPARE(problem->text(), QStringLiteral("acme-llm, Input $/1M: \"-3\" is not a price."));
+        dialog->setLastRowCell(Ui::ModelPricesDialog::InputPrice, QStringLiteral("1000"));
+        dialog->setLastRowCell(Ui::ModelPricesDialog::ContextWindow, QStringLiteral("100"));
+        QVERIFY(problem->text().isEmpty());
+        dialog->accept();
+
+        // 2 o200k tokens + 7 of framing, approximate for a model without a public tokenizer, at
+        // $1,000 per million; 9 of a 100-token window.
+        QTRY_VERIFY2(budget->summaryText().contains(
+                         QStringLiteral("\u22489 tokens \u00B7 \u2248$0.0090 \u00B7 9% of 100")),
+                     qPrintable(budget->summaryText()));
+        QFile file(saved);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("\"name\": \"acme-llm\""));
     }
 
     void ctrlShiftCAsksAnthropicForTheExactCount()

@@ -25,6 +25,7 @@
 #include "panes/ResponsePane.h"
 #include "providers/ProviderPresets.h"
 #include "providers/RemoteTokenCount.h"
+#include "settings/ModelPricesDialog.h"
 
 namespace Lathe::Ui
 {
@@ -39,11 +40,10 @@ const QString kSamplePrompt = QStringLiteral(
     "Explain in three short paragraphs why streaming an LLM's answer token by token makes an app "
     "feel faster, even when the total time stays the same.\n");
 
-// Beside the request ledger; a later issue moves it into the workspace.
-QString calibrationPath()
+// Beside the request ledger; a later issue moves calibration and prices into the workspace.
+QString estimatorDataFolder()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/lathe/token-calibration.json");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/lathe");
 }
 
 // Core messages read as clauses; in the window they stand as sentences.
@@ -73,7 +73,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     , m_editor(new PromptEditor(this))
     , m_pane(new ResponsePane(this))
     , m_statsLabel(new QLabel(this))
-    , m_estimator(new PromptEstimator(m_editor, calibrationPath(), this))
+    , m_estimator(new PromptEstimator(m_editor, estimatorDataFolder(), this))
     , m_budget(new PromptBudgetIndicator(this))
 {
     setWindowTitle(tr("Lathe"));
@@ -137,6 +137,10 @@ void MainWindow::buildMenus()
     count->setObjectName(QStringLiteral("countTokensAction"));
     count->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     count->setToolTip(tr("Ask Anthropic or Gemini for the prompt's exact input tokens"));
+
+    QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
+    auto *prices = settingsMenu->addAction(tr("Model &Prices…"), this, &MainWindow::editModelPrices);
+    prices->setObjectName(QStringLiteral("modelPricesAction"));
 
     QMenu *providerMenu = menuBar()->addMenu(tr("&Provider"));
     auto *setKey = providerMenu->addAction(tr("Set API &Key…"), this, &MainWindow::setApiKey);
@@ -281,6 +285,15 @@ void MainWindow::runPrompt()
                               }
                               startStream(endpoint, request);
                           });
+}
+
+void MainWindow::editModelPrices()
+{
+    auto *dialog = new ModelPricesDialog(m_estimator->userModels(), Catalog::ModelCatalog::bundled(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { m_estimator->setUserModels(dialog->models()); });
+    dialog->open();
 }
 
 Providers::ChatRequest MainWindow::promptRequest() const

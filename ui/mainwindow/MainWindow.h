@@ -57,6 +57,8 @@ public:
     void findLocalServers();
     /** Asks the provider (Anthropic, Gemini) for the prompt's exact input tokens. */
     void countTokensWithProvider();
+    /** Opens Settings ▸ Model Prices, the user's own prices and models. */
+    void editModelPrices();
 
     /** The status bar's token count, cost and context gauge for the prompt being typed. */
     const PromptBudgetIndicator *promptBudget() const { return m_budget; }

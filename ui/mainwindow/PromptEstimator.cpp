@@ -4,18 +4,33 @@
 #include <QPointer>
 #include <QThreadPool>
 
+#include "catalog/UserModels.h"
 #include "editor/LiveTokenCount.h"
 #include "tokens/ChatTokenCount.h"
 
 namespace Lathe::Ui
 {
 
-PromptEstimator::PromptEstimator(QsciScintilla *editor, QString calibrationPath, QObject *parent)
+PromptEstimator::PromptEstimator(QsciScintilla *editor, QString dataFolder, QObject *parent)
     : QObject(parent)
     , m_editor(editor)
-    , m_calibrationPath(std::move(calibrationPath))
+    , m_calibrationPath(dataFolder.isEmpty() ? QString()
+                                             : dataFolder + QStringLiteral("/token-calibration.json"))
+    , m_userModelsPath(dataFolder.isEmpty() ? QString() : dataFolder + QStringLiteral("/model-prices.json"))
     , m_catalog(Catalog::ModelCatalog::bundled())
 {
+    if (!m_userModelsPath.isEmpty()) {
+        auto loaded = Catalog::UserModels::load(m_userModelsPath);
+        if (loaded) {
+            m_userModels =
+                Catalog::UserModels::classified(std::move(*loaded), Catalog::ModelCatalog::bundled());
+            m_catalog = Catalog::ModelCatalog::bundled().withUserModels(m_userModels);
+        } else {
+            QMetaObject::invokeMethod(
+                this, [this, message = loaded.error().toString()] { emit problem(message); },
+                Qt::QueuedConnection);
+        }
+    }
     if (!m_calibrationPath.isEmpty()) {
         auto loaded = Catalog::TokenCalibration::load(m_calibrationPath);
         if (loaded)
@@ -90,6 +105,17 @@ std::optional<Catalog::InputEstimate> PromptEstimator::estimate() const
         return std::nullopt;
     return Catalog::estimateInput(m_model, *counted, Catalog::countingPlanFor(m_model), m_catalog,
                                   m_providerHint, m_calibration.ratio(m_model).ratio);
+}
+
+void PromptEstimator::setUserModels(const QList<Catalog::ModelInfo> &models)
+{
+    m_userModels = Catalog::UserModels::classified(models, Catalog::ModelCatalog::bundled());
+    m_catalog = Catalog::ModelCatalog::bundled().withUserModels(m_userModels);
+    if (!m_userModelsPath.isEmpty()) {
+        if (const auto saved = Catalog::UserModels::save(m_userModelsPath, m_userModels); !saved)
+            emit problem(saved.error().toString());
+    }
+    emit changed();
 }
 
 Catalog::CalibrationRatio PromptEstimator::calibration() const

@@ -31,8 +31,11 @@ class PromptEstimator final : public QObject
     Q_DISABLE_COPY_MOVE(PromptEstimator)
 
 public:
-    /** `calibrationPath`: where the calibration is kept between sessions; empty: not kept. */
-    PromptEstimator(QsciScintilla *editor, QString calibrationPath, QObject *parent = nullptr);
+    /**
+     * `dataFolder`: where the calibration and the user's model prices are kept between
+     * sessions; empty: nothing is kept.
+     */
+    PromptEstimator(QsciScintilla *editor, QString dataFolder, QObject *parent = nullptr);
     ~PromptEstimator() override;
 
     /** The model (and the catalog provider its endpoint belongs to) to estimate for. */
@@ -45,6 +48,9 @@ public:
     std::optional<qint64> countedTokens() const;
     Catalog::CalibrationRatio calibration() const;
     const Catalog::ModelCatalog &catalog() const { return m_catalog; }
+    const QList<Catalog::ModelInfo> &userModels() const { return m_userModels; }
+    /** Replaces the user's prices and custom models, and keeps them. */
+    void setUserModels(const QList<Catalog::ModelInfo> &models);
 
     /**
      * Learns from the provider's input count for a prompt of `model` that counted
@@ -66,7 +72,9 @@ private:
 
     QsciScintilla *m_editor;
     QString m_calibrationPath;
-    Catalog::ModelCatalog m_catalog;
+    QString m_userModelsPath;
+    QList<Catalog::ModelInfo> m_userModels;
+    Catalog::ModelCatalog m_catalog; ///< the bundled table with the user's models on top
     Catalog::TokenCalibration m_calibration;
     std::map<Tokens::Encoding, LiveTokenCount *> m_counts; ///< empty until the encodings load
     std::map<Tokens::Encoding, qint64> m_framing;          ///< a user message's framing, per encoding
