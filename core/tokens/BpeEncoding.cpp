@@ -566,33 +566,56 @@ void BpeEncoding::encodePiece(QByteArrayView piece, std::vector<TokenId> &out) c
 
 QByteArray tokenizerUtf8(QStringView text)
 {
-    const auto lone = [&text](qsizetype i) {
-        const QChar c = text[i];
-        if (c.isHighSurrogate())
-            return i + 1 == text.size() || !text[i + 1].isLowSurrogate();
-        return c.isLowSurrogate() && (i == 0 || !text[i - 1].isHighSurrogate());
-    };
-    // A mask test per character (std::find_if unrolls it), and a closer look only at
-    // surrogates: calling lone() for every character took a tenth of the instructions spent
-    // encoding English and C++, twice what this scan takes.
-    const auto isSurrogate = [](char16_t unit) {
-        return (unit & 0xF800) == 0xD800;
-    };
+    // One pass, instead of QString::toUtf8 (which writes '?' for a lone surrogate) after a scan
+    // for lone surrogates: the two took an eighth of the time spent encoding English and C++.
     const char16_t *units = text.utf16();
-    qsizetype first = 0;
-    for (;; ++first) {
-        first = std::find_if(units + first, units + text.size(), isSurrogate) - units;
-        if (first == text.size() || lone(first))
+    const qsizetype size = text.size();
+    // A UTF-16 unit becomes at most 3 bytes; a surrogate pair, 2 units, becomes 4.
+    QByteArray utf8(size * 3, Qt::Uninitialized);
+    char *out = utf8.data();
+    const auto put = [&out](unsigned value) {
+        *out++ = char(value);
+    };
+    qsizetype i = 0;
+    while (i < size) {
+        // ASCII four units at a time: no unit has a bit above 0x7F.
+        for (quint64 block; i + 4 <= size; i += 4) {
+            std::memcpy(&block, units + i, sizeof block);
+            if (block & 0xFF80FF80FF80FF80ULL)
+                break;
+            for (int k = 0; k < 4; ++k)
+                put(units[i + k]);
+        }
+        if (i == size)
             break;
+        const char16_t unit = units[i];
+        char32_t codePoint = unit;
+        qsizetype used = 1;
+        if (QChar::isHighSurrogate(unit) && i + 1 < size && QChar::isLowSurrogate(units[i + 1])) {
+            codePoint = QChar::surrogateToUcs4(unit, units[i + 1]);
+            used = 2;
+        } else if (QChar::isSurrogate(unit)) {
+            codePoint = QChar::ReplacementCharacter; // as Python tiktoken and TextEncoder do
+        }
+        if (codePoint < 0x80) {
+            put(codePoint);
+        } else if (codePoint < 0x800) {
+            put(0xC0 | (codePoint >> 6));
+            put(0x80 | (codePoint & 0x3F));
+        } else if (codePoint < 0x10000) {
+            put(0xE0 | (codePoint >> 12));
+            put(0x80 | ((codePoint >> 6) & 0x3F));
+            put(0x80 | (codePoint & 0x3F));
+        } else {
+            put(0xF0 | (codePoint >> 18));
+            put(0x80 | ((codePoint >> 12) & 0x3F));
+            put(0x80 | ((codePoint >> 6) & 0x3F));
+            put(0x80 | (codePoint & 0x3F));
+        }
+        i += used;
     }
-    if (first == text.size())
-        return text.toUtf8();
-    QString replaced = text.toString();
-    for (qsizetype i = first; i < text.size(); ++i) {
-        if (lone(i))
-            replaced[i] = QChar::ReplacementCharacter;
-    }
-    return replaced.toUtf8();
+    utf8.truncate(out - utf8.data());
+    return utf8;
 }
 
 std::vector<TokenId> BpeEncoding::encode(QStringView text, SpecialTokens specials) const

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 #include "tokens/BpeEncoding.h"
@@ -159,6 +160,62 @@ private Q_SLOTS:
                 QCOMPARE(bpe->encodeUtf8(special.text, SpecialTokens::Allowed),
                          std::vector<TokenId>{special.id});
             }
+        }
+    }
+
+    void convertsToUtf8AsTiktokenSeesIt_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QByteArray>("utf8");
+        const auto units = [](std::initializer_list<char16_t> list) {
+            return QString(reinterpret_cast<const QChar *>(std::data(list)), qsizetype(list.size()));
+        };
+        QTest::newRow("empty") << QString() << QByteArray();
+        QTest::newRow("ASCII over several blocks")
+            << QStringLiteral("abcdefghij") << QByteArray("abcdefghij");
+        QTest::newRow("two and three bytes")
+            << QStringLiteral("\u00E9\u20AC") << QByteArray("\xC3\xA9\xE2\x82\xAC");
+        QTest::newRow("a pair after ASCII")
+            << QStringLiteral("abc\U0001F600") << QByteArray("abc\xF0\x9F\x98\x80");
+        QTest::newRow("lone high at the end") << units({u'a', 0xD83D}) << QByteArray("a\xEF\xBF\xBD");
+        QTest::newRow("lone low at the start") << units({0xDE00, u'a'})
+                                               << QByteArray("\xEF\xBF\xBD"
+                                                             "a");
+        QTest::newRow("two highs, then a low")
+            << units({0xD83D, 0xD83D, 0xDE00}) << QByteArray("\xEF\xBF\xBD\xF0\x9F\x98\x80");
+        QTest::newRow("a reversed pair") << units({0xDE00, 0xD83D}) << QByteArray("\xEF\xBF\xBD\xEF\xBF\xBD");
+        QTest::newRow("U+FFFF and U+0080") << units({0xFFFF, 0x80}) << QByteArray("\xEF\xBF\xBF\xC2\x80");
+    }
+
+    void convertsToUtf8AsTiktokenSeesIt()
+    {
+        QFETCH(QString, text);
+        QFETCH(QByteArray, utf8);
+        QCOMPARE(tokenizerUtf8(text), utf8);
+    }
+
+    void convertsRandomTextLikeTheObviousWay()
+    {
+        // The obvious conversion: lone surrogates replaced by U+FFFD, then Qt's encoder.
+        const auto reference = [](QString text) {
+            for (qsizetype i = 0; i < text.size(); ++i) {
+                const bool paired = text[i].isHighSurrogate()
+                                        ? i + 1 < text.size() && text[i + 1].isLowSurrogate()
+                                        : i > 0 && text[i - 1].isHighSurrogate();
+                if (text[i].isSurrogate() && !paired)
+                    text[i] = QChar::ReplacementCharacter;
+            }
+            return text.toUtf8();
+        };
+        const char16_t alphabet[] = {u'a',  u' ',   u'\n',  0x7F,   0x80,   0x7FF,
+                                     0x800, 0xFFFD, 0xD83D, 0xDE00, 0xDBFF, 0xDC00};
+        QRandomGenerator random(4242);
+        for (int round = 0; round < 20000; ++round) {
+            QString text;
+            const int length = int(random.bounded(12));
+            for (int k = 0; k < length; ++k)
+                text += QChar(alphabet[random.bounded(int(std::size(alphabet)))]);
+            QCOMPARE(tokenizerUtf8(text), reference(text));
         }
     }
 
