@@ -20,4 +20,12 @@ QString redactSecrets(QString text, const QByteArrayList &secrets)
     return text;
 }
 
+Error redactSecrets(Error error, const QByteArrayList &secrets)
+{
+    error.message = redactSecrets(std::move(error.message), secrets);
+    error.where = redactSecrets(std::move(error.where), secrets);
+    error.providerCode = redactSecrets(std::move(error.providerCode), secrets);
+    return error;
+}
+
 } // namespace Lathe

@@ -4,6 +4,8 @@
 #include <QByteArrayList>
 #include <QString>
 
+#include "Error.h"
+
 namespace Lathe
 {
 
@@ -18,5 +20,7 @@ inline constexpr QLatin1String kRedacted{"[redacted]"};
  * words out of the text.
  */
 QString redactSecrets(QString text, const QByteArrayList &secrets);
+/** `error` with the secrets cut out of its message, where and provider code. */
+Error redactSecrets(Error error, const QByteArrayList &secrets);
 
 } // namespace Lathe

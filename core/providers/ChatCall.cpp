@@ -241,7 +241,7 @@ void ChatCall::record(QList<StreamEvent> events)
     }
     for (StreamEvent &event : events) {
         if (event.kind == StreamEvent::Kind::Error)
-            redact(event.error);
+            event.error = redactSecrets(std::move(event.error), m_endpoint.secrets());
     }
     Q_EMIT eventsReceived(events);
 }
@@ -263,8 +263,8 @@ void ChatCall::complete(std::optional<Lathe::Error> error)
     m_totalDeadline.stop();
     m_outcome.toolCalls = m_toolCalls.values();
     m_outcome.error = std::move(error);
-    if (m_outcome.error)
-        redact(*m_outcome.error);
+    if (m_outcome.error) // servers may echo the key in their error text
+        m_outcome.error = redactSecrets(std::move(*m_outcome.error), m_endpoint.secrets());
     m_outcome.completed = !m_outcome.error.has_value();
     m_outcome.timings.totalMs = m_clock.isValid() ? elapsedMs() : 0;
     if (m_reply) {
@@ -273,14 +273,6 @@ void ChatCall::complete(std::optional<Lathe::Error> error)
         m_reply = nullptr;
     }
     Q_EMIT finished(m_outcome);
-}
-
-void ChatCall::redact(Lathe::Error &error) const
-{
-    const QByteArrayList secrets = m_endpoint.secrets();
-    error.message = redactSecrets(error.message, secrets);
-    error.where = redactSecrets(error.where, secrets);
-    error.providerCode = redactSecrets(error.providerCode, secrets);
 }
 
 double ChatCall::elapsedMs() const

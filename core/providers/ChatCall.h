@@ -60,8 +60,6 @@ private:
     void onDeadline();
     void onReplyFinished();
     void record(QList<StreamEvent> events);
-    /** Cuts the endpoint's secrets out of an error a server wrote: some echo the key. */
-    void redact(Lathe::Error &error) const;
     void assembleToolCall(const ToolCallDelta &delta);
     void complete(std::optional<Lathe::Error> error);
     double elapsedMs() const;

@@ -198,12 +198,7 @@ void RemoteTokenCount::complete(Result<qint64> count)
         outcome.inputTokens = *count;
     } else {
         // Some servers echo the key in their error messages.
-        const QByteArrayList secrets = m_endpoint.secrets();
-        Lathe::Error &error = count.error();
-        error.message = redactSecrets(error.message, secrets);
-        error.where = redactSecrets(error.where, secrets);
-        error.providerCode = redactSecrets(error.providerCode, secrets);
-        outcome.error = std::move(error);
+        outcome.error = redactSecrets(std::move(count.error()), m_endpoint.secrets());
     }
     Q_EMIT finished(outcome);
 }
