@@ -2,6 +2,7 @@
 #include "ForecastCommand.h"
 
 #include <cmath>
+#include <map>
 
 #include <QFile>
 
@@ -134,22 +135,27 @@ int forecastCommand(const QStringList &arguments)
     const Catalog::ModelCatalog &catalog = Catalog::ModelCatalog::bundled();
     const QString providerHint = Catalog::catalogProvider(*protocol);
     QList<Catalog::ForecastCell> cells;
+    std::map<Tokens::Encoding, Tokens::BpeEncoding> encodings; // each rank file parsed once
     for (const QString &model : models) {
         Providers::ChatRequest request;
         request.model = model;
         request.messages.append({QStringLiteral("user"), prompt});
         const Catalog::CountingPlan plan = Catalog::countingPlanFor(model);
-        const auto encoding = Tokens::BpeEncoding::load(plan.encoding);
-        if (!encoding) {
-            writeErr(QStringLiteral("lathe-cli forecast: ") + encoding.error().toString());
-            return ExitFailed;
+        if (!encodings.contains(plan.encoding)) {
+            auto loaded = Tokens::BpeEncoding::load(plan.encoding);
+            if (!loaded) {
+                writeErr(QStringLiteral("lathe-cli forecast: ") + loaded.error().toString());
+                return ExitFailed;
+            }
+            encodings.emplace(plan.encoding, std::move(*loaded));
         }
+        const Tokens::BpeEncoding &encoding = encodings.at(plan.encoding);
         Catalog::ForecastCell cell;
         cell.model = model;
         cell.promptKey = Catalog::OutputLengthHistory::promptKey(*protocol, request);
         cell.info = catalog.find(model, providerHint);
         cell.inputApproximate = plan.approximate;
-        cell.setSameInputForEveryCase(Tokens::countChatTokens(*encoding, request.messages).total(), *cases);
+        cell.setSameInputForEveryCase(Tokens::countChatTokens(encoding, request.messages).total(), *cases);
         if (*maxTokens > 0)
             cell.maxOutputTokens = *maxTokens;
         cell.repeats = *repeats;

@@ -78,7 +78,6 @@ int tokensCommand(const QStringList &arguments)
         return usageError(kCommand, QStringLiteral("give exactly one of --encoding and --model"));
 
     const QString model = parser.value(QStringLiteral("model")).trimmed();
-    const Catalog::ModelCatalog &catalog = Catalog::ModelCatalog::bundled();
     QString providerHint = parser.value(QStringLiteral("provider"));
     if (!providerHint.isEmpty()) {
         const auto protocol = parseProvider(providerHint);
@@ -98,7 +97,7 @@ int tokensCommand(const QStringList &arguments)
         plan = Catalog::countingPlanFor(model);
         // A model with neither an OpenAI tokenizer nor a catalog entry is most likely a typo:
         // counting it with a stand-in would look like an answer.
-        if (plan.approximate && !catalog.find(model, providerHint))
+        if (plan.approximate && !Catalog::ModelCatalog::bundled().find(model, providerHint))
             return usageError(kCommand,
                               QStringLiteral("unknown model '%1': not an OpenAI model and not in the "
                                              "model catalog; use --encoding to count anyway")
@@ -141,8 +140,8 @@ int tokensCommand(const QStringList &arguments)
                                   {"approximate", plan.approximate},
                                   {"input_cost_usd", nullptr}};
     if (byModel) {
-        const Catalog::InputEstimate estimate =
-            Catalog::estimateInput(model, qint64(ids.size()), plan, catalog, providerHint);
+        const Catalog::InputEstimate estimate = Catalog::estimateInput(
+            model, qint64(ids.size()), plan, Catalog::ModelCatalog::bundled(), providerHint);
         result["model"] = model.toStdString();
         result["tokens"] = estimate.tokens;
         // Rounded to a billionth of a cent, so float noise (0.0036287500000000005) stays out.
