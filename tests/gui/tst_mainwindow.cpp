@@ -3,6 +3,7 @@
 // through the real network thread, and the answer streams back into the pane.
 #include <QAction>
 #include <QComboBox>
+#include <QCompleter>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -234,6 +235,8 @@ private Q_SLOTS:
                 .join(sep),
             10000);
         QCOMPARE(budget->gaugeState(), QStringLiteral("ok"));
+        // The catalog, parsed off the GUI thread, now completes model names too.
+        QVERIFY(model->completer()->model()->rowCount() > 2000);
         QTest::keyClicks(fixture.editor, QStringLiteral(" again"));
         QTRY_VERIFY(
             budget->summaryText().startsWith(QStringLiteral("gpt-4o") + sep + QStringLiteral("10 tokens")));

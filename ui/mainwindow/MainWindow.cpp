@@ -14,6 +14,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStringListModel>
 #include <QToolBar>
 
 #include "base/LogCategories.h"
@@ -172,11 +173,16 @@ void MainWindow::buildEndpointBar()
     m_modelEdit->setObjectName(QStringLiteral("modelEdit"));
     m_modelEdit->setMinimumWidth(160);
     m_modelEdit->setToolTip(tr("Model name"));
-    // Every chat model the catalog prices, matched anywhere in the name as the user types.
-    auto *completer = new QCompleter(m_estimator->catalog().chatModelNames(), m_modelEdit);
+    // Every chat model the catalog prices, matched anywhere in the name as the user types; the
+    // list arrives once the catalog has been parsed off the GUI thread.
+    auto *completer = new QCompleter(m_modelEdit);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     completer->setFilterMode(Qt::MatchContains);
     m_modelEdit->setCompleter(completer);
+    connect(m_estimator, &PromptEstimator::catalogChanged, completer, [this, completer] {
+        // The completer deletes the list it had, as it is the list's parent.
+        completer->setModel(new QStringListModel(m_estimator->catalog().chatModelNames(), completer));
+    });
 
     bar->addWidget(new QLabel(tr(" Provider "), bar));
     bar->addWidget(m_providerBox);

@@ -47,6 +47,7 @@ public:
     /** The count before calibration, framing included, that estimate() was made from. */
     std::optional<qint64> countedTokens() const;
     Catalog::CalibrationRatio calibration() const;
+    /** Empty until the bundled table has been parsed off the GUI thread (catalogChanged()). */
     const Catalog::ModelCatalog &catalog() const { return m_catalog; }
     const QList<Catalog::ModelInfo> &userModels() const { return m_userModels; }
     /** Replaces the user's prices and custom models, and keeps them. */
@@ -64,11 +65,14 @@ public:
 signals:
     /** estimate() changed, or became pending. */
     void changed();
+    /** catalog() has the bundled table now, or the user's models changed. */
+    void catalogChanged();
     /** The calibration file could not be read or written; the estimator goes on without it. */
     void problem(const QString &message);
 
 private:
-    void adoptEncodings(std::map<Tokens::Encoding, Tokens::BpeEncoding> encodings);
+    /** Takes what the thread pool loaded: the encodings, and the bundled table now parsed. */
+    void adoptLoaded(std::map<Tokens::Encoding, Tokens::BpeEncoding> encodings);
 
     QsciScintilla *m_editor;
     QString m_calibrationPath;
