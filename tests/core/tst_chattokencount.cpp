@@ -23,10 +23,10 @@ private slots:
         m_o200k = std::move(*loaded);
     }
 
-    void oneMessageMatchesWhatOpenAiReports()
+    void oneMessageCountsAsTheCookbookDoes()
     {
-        // gpt-4o reports usage.prompt_tokens = 8 for [{"role":"user","content":"hi"}]:
-        // 3 framing + "user" + "hi" + 3 reply priming.
+        // OpenAI's cookbook formula for [{"role":"user","content":"hi"}]: 3 framing + "user" +
+        // "hi" + 3 reply priming = 8. (Not checked against the live API: no network here.)
         const ChatTokenCount count =
             countChatTokens(*m_o200k, {{QStringLiteral("user"), QStringLiteral("hi")}});
         QCOMPARE(count.total(), 8);
