@@ -3,12 +3,23 @@
 
 #include <cstdio>
 
+#include <QFile>
 #include <QRegularExpression>
 
 #include "providers/ChatTypes.h"
 
 namespace Lathe::Cli
 {
+
+Result<QByteArray> readInputFile(const QString &path)
+{
+    QFile file;
+    const bool opened = path == u"-" ? file.open(stdin, QIODevice::ReadOnly)
+                                     : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened)
+        return fail(ErrorCode::Io, QStringLiteral("cannot read: %1").arg(file.errorString()), path);
+    return file.readAll();
+}
 
 Result<QUrl> parseBaseUrl(const QString &text, const QString &option)
 {

@@ -25,6 +25,9 @@ Result<QUrl> parseBaseUrl(const QString &text, const QString &option);
 /** A wire protocol by its command-line name (openai, anthropic, …). */
 Result<Providers::WireProtocol> parseProvider(const QString &name);
 
+/** A whole input file, or stdin for "-". */
+Result<QByteArray> readInputFile(const QString &path);
+
 /** Writes UTF-8 to stdout and flushes, so piped readers see text as it arrives. */
 void writeOut(const QString &text);
 /** Writes one line to stderr. */

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include <QFile>
 
 #include <nlohmann/json.hpp>
 
@@ -20,16 +19,6 @@ namespace
 {
 
 const QString kCommand = QStringLiteral("tokens");
-
-Result<QByteArray> readInput(const QString &path)
-{
-    QFile file;
-    const bool opened = path == u"-" ? file.open(stdin, QIODevice::ReadOnly)
-                                     : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-    if (!opened)
-        return fail(ErrorCode::Io, QStringLiteral("cannot read: %1").arg(file.errorString()), path);
-    return file.readAll();
-}
 
 QString idsLine(const std::vector<Tokens::TokenId> &ids)
 {
@@ -110,7 +99,7 @@ int tokensCommand(const QStringList &arguments)
 
     const QStringList positional = parser.positionalArguments();
     const QString path = positional.isEmpty() ? QStringLiteral("-") : positional.first();
-    const auto input = readInput(path);
+    const auto input = readInputFile(path);
     if (!input) {
         writeErr(QStringLiteral("lathe-cli tokens: ") + input.error().toString());
         return ExitUsage;

@@ -9,6 +9,7 @@
 #include "RunCommand.h"
 #include "ServeMockCommand.h"
 #include "TokensCommand.h"
+#include "ValidateCommand.h"
 #include "base/Version.h"
 
 namespace
@@ -24,6 +25,7 @@ const QString kUsage =
                    "  run         Send one prompt to a provider and stream the answer to stdout.\n"
                    "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
                    "  tokens      Count a text's tokens for a model or encoding, and its input cost.\n"
+                   "  validate    Validate JSON against a JSON Schema.\n"
                    "\n"
                    "Run 'lathe-cli <command> --help' for a command's options.\n");
 
@@ -54,6 +56,8 @@ int main(int argc, char *argv[])
         return Lathe::Cli::serveMockCommand(arguments);
     if (command == QLatin1String("tokens"))
         return Lathe::Cli::tokensCommand(arguments);
+    if (command == QLatin1String("validate"))
+        return Lathe::Cli::validateCommand(arguments);
     if (command == QLatin1String("--help") || command == QLatin1String("-h") ||
         command == QLatin1String("help")) {
         Lathe::Cli::writeOut(kUsage);
