@@ -3,7 +3,8 @@
 // triage answers (1-4 KB each, about one in six invalid) against bench/data/ticket-triage.schema.json
 // (nesting, arrays, enums, $refs, if/then, oneOf, patterns). Prints µs per answer for the
 // verdict alone (stop at the first error) and for every error, best of several rounds.
-// `--write DIR` also writes the schema and the answers (answers.jsonl) for the peers' script,
+// `--write DIR` also writes the schema, the answers (answers.jsonl) and Lathe's verdicts
+// (verdicts.txt) for the peers' script,
 // scripts/bench-schema-peers.sh, which runs ajv on the same files. `--passes N` runs exactly N
 // passes once, for instruction counts under callgrind.
 
@@ -176,6 +177,12 @@ int main(int argc, char *argv[])
             qFatal("cannot write to %s", qPrintable(out.path()));
         schemaFile.write(QByteArray::fromStdString(schemaJson.dump(2)));
         answersFile.write(QByteArray::fromStdString(jsonLines));
+        // Lathe's verdict per answer, so the peers' script can count disagreements.
+        QFile verdictsFile(out.filePath(u"verdicts.txt"_qs));
+        if (!verdictsFile.open(QIODevice::WriteOnly))
+            qFatal("cannot write to %s", qPrintable(out.path()));
+        for (const json &answer : answers)
+            verdictsFile.write(schema->isValid(answer) ? "1\n" : "0\n");
     }
 
     int invalidFast = 0;
