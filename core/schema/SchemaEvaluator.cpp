@@ -99,6 +99,8 @@ bool matchesTypeDraft4(std::uint8_t types, const nlohmann::json &instance)
 /** JSON equality as JSON Schema defines it: 1 and 1.0 are equal, at any depth. */
 bool jsonEqual(const nlohmann::json &a, const nlohmann::json &b)
 {
+    if (a.is_string() && b.is_string())
+        return a.get_ref<const std::string &>() == b.get_ref<const std::string &>();
     if (a.is_number() && b.is_number())
         return compareNumbers(a, b) == 0;
     if (a.type() != b.type())
@@ -290,10 +292,8 @@ void SchemaEvaluator::setOpenPath(const std::vector<std::string> *openTokens)
     m_incompleteDepth = 0;
 }
 
-void SchemaEvaluator::report(const SchemaNode &node, std::string_view keyword, QString message)
+void SchemaEvaluator::record(const SchemaNode &node, std::string_view keyword, QString message)
 {
-    if (!m_errors)
-        return;
     ValidationError error;
     error.instanceLocation = joinPointer(m_instancePath);
     error.keywordLocation = joinPointer(m_keywordPath);
@@ -307,25 +307,39 @@ void SchemaEvaluator::report(const SchemaNode &node, std::string_view keyword, Q
     m_errors->push_back(std::move(error));
 }
 
-void SchemaEvaluator::reportAt(const SchemaNode &node, std::string_view keyword, PathToken child,
-                               QString message)
+template <typename MakeMessage>
+void SchemaEvaluator::report(const SchemaNode &node, std::string_view keyword, MakeMessage &&makeMessage)
 {
+    // Messages are built only when someone reads them: the fast verdict and the silent
+    // evaluations (if, not, contains) fail often and say nothing.
+    if (m_errors)
+        record(node, keyword, makeMessage());
+}
+
+template <typename MakeMessage>
+void SchemaEvaluator::reportAt(const SchemaNode &node, std::string_view keyword, PathToken child,
+                               MakeMessage &&makeMessage)
+{
+    if (!m_errors)
+        return;
     InstanceStep step(*this, child);
-    report(node, keyword, std::move(message));
+    record(node, keyword, makeMessage());
 }
 
 bool SchemaEvaluator::evaluate(const SchemaNode &node, const nlohmann::json &instance, Evaluated *evaluated)
 {
     if (node.isBoolean) {
         if (!node.booleanValue)
-            report(node, {}, QStringLiteral("No value is allowed here (the schema is false)."));
+            report(node, {},
+                   [&] { return QStringLiteral("No value is allowed here (the schema is false)."); });
         return node.booleanValue;
     }
     if (m_depth >= kMaxDepth) {
-        report(
-            node, {},
-            QStringLiteral("Validation stopped: the schema and instance nest more than %1 levels deep here.")
-                .arg(kMaxDepth));
+        report(node, {}, [] {
+            return QStringLiteral(
+                       "Validation stopped: the schema and instance nest more than %1 levels deep here.")
+                .arg(kMaxDepth);
+        });
         return false;
     }
     ++m_depth;
@@ -380,13 +394,16 @@ bool SchemaEvaluator::evaluateNode(const SchemaNode &node, const nlohmann::json 
     }
     if (node.types && !(node.resource->draft == Draft::Draft4 ? matchesTypeDraft4(node.types, instance)
                                                               : matchesType(node.types, instance))) {
-        report(node, "type",
-               QStringLiteral("Must be %1, not %2.").arg(typeList(node.types), instanceTypeName(instance)));
+        report(node, "type", [&] {
+            return QStringLiteral("Must be %1, not %2.")
+                .arg(typeList(node.types), instanceTypeName(instance));
+        });
         if (stopAfterFailure(valid))
             return false;
     }
     if (node.constValue && !partial && !jsonEqual(*node.constValue, instance)) {
-        report(node, "const", QStringLiteral("Must be exactly %1.").arg(shortJson(*node.constValue)));
+        report(node, "const",
+               [&] { return QStringLiteral("Must be exactly %1.").arg(shortJson(*node.constValue)); });
         if (stopAfterFailure(valid))
             return false;
     }
@@ -394,7 +411,7 @@ bool SchemaEvaluator::evaluateNode(const SchemaNode &node, const nlohmann::json 
         const auto &values = *node.enumValues;
         if (std::none_of(values.begin(), values.end(),
                          [&](const nlohmann::json &candidate) { return jsonEqual(candidate, instance); })) {
-            report(node, "enum", QStringLiteral("Must be one of %1.").arg(shortJson(values)));
+            report(node, "enum", [&] { return QStringLiteral("Must be one of %1.").arg(shortJson(values)); });
             if (stopAfterFailure(valid))
                 return false;
         }
@@ -434,9 +451,10 @@ bool SchemaEvaluator::evaluateNumber(const SchemaNode &node, const nlohmann::jso
             const QString relation =
                 lower ? (bound->exclusive ? QStringLiteral("greater than") : QStringLiteral("at least"))
                       : (bound->exclusive ? QStringLiteral("less than") : QStringLiteral("at most"));
-            report(node, bound->keyword,
-                   QStringLiteral("Must be %1 %2, not %3.")
-                       .arg(relation, shortJson(bound->value), shortJson(instance)));
+            report(node, bound->keyword, [&] {
+                return QStringLiteral("Must be %1 %2, not %3.")
+                    .arg(relation, shortJson(bound->value), shortJson(instance));
+            });
             valid = false;
         }
         return ok || collecting();
@@ -446,7 +464,7 @@ bool SchemaEvaluator::evaluateNumber(const SchemaNode &node, const nlohmann::jso
         return false;
     if (node.multipleOf && !isMultipleOf(instance, *node.multipleOf)) {
         report(node, "multipleOf",
-               QStringLiteral("Must be a multiple of %1.").arg(shortJson(*node.multipleOf)));
+               [&] { return QStringLiteral("Must be a multiple of %1.").arg(shortJson(*node.multipleOf)); });
         valid = false;
     }
     return valid;
@@ -464,33 +482,36 @@ bool SchemaEvaluator::evaluateString(const SchemaNode &node, const nlohmann::jso
     if (!lengthSettled) {
         const std::size_t length = codePointCount(text);
         if (node.minLength && !partial && length < *node.minLength) {
-            report(node, "minLength",
-                   QStringLiteral("Must be at least %1 characters long, not %2.")
-                       .arg(*node.minLength)
-                       .arg(length));
+            report(node, "minLength", [&] {
+                return QStringLiteral("Must be at least %1 characters long, not %2.")
+                    .arg(*node.minLength)
+                    .arg(length);
+            });
             valid = false;
             if (!collecting())
                 return false;
         }
         if (node.maxLength && length > *node.maxLength) {
-            report(node, "maxLength",
-                   QStringLiteral("Must be at most %1 characters long, not %2.")
-                       .arg(*node.maxLength)
-                       .arg(length));
+            report(node, "maxLength", [&] {
+                return QStringLiteral("Must be at most %1 characters long, not %2.")
+                    .arg(*node.maxLength)
+                    .arg(length);
+            });
             valid = false;
             if (!collecting())
                 return false;
         }
     }
     if (node.pattern && !partial && !node.pattern->regex.search(std::string_view(text))) {
-        report(node, "pattern", QStringLiteral("Must match the pattern %1.").arg(qs(node.pattern->pattern)));
+        report(node, "pattern",
+               [&] { return QStringLiteral("Must match the pattern %1.").arg(qs(node.pattern->pattern)); });
         valid = false;
         if (!collecting())
             return false;
     }
     if ((!node.contentEncoding.empty() || !node.contentMediaType.empty()) && !partial) {
         if (const auto violation = contentViolation(node, text)) {
-            report(node, violation->first, violation->second);
+            report(node, violation->first, [&] { return violation->second; });
             valid = false;
             if (!collecting())
                 return false;
@@ -499,7 +520,7 @@ bool SchemaEvaluator::evaluateString(const SchemaNode &node, const nlohmann::jso
     if (node.formatAsserted && !partial) {
         if (const auto violation =
                 formatViolation(node.format, instance, formatDraft(node.resource->draft))) {
-            report(node, "format", *violation);
+            report(node, "format", [&] { return *violation; });
             valid = false;
         }
     }
@@ -513,14 +534,16 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
     const std::size_t size = instance.size();
     bool valid = true;
     if (node.minItems && !partial && size < *node.minItems) {
-        report(node, "minItems",
-               QStringLiteral("Must have at least %1 items, not %2.").arg(*node.minItems).arg(size));
+        report(node, "minItems", [&] {
+            return QStringLiteral("Must have at least %1 items, not %2.").arg(*node.minItems).arg(size);
+        });
         if (stopAfterFailure(valid))
             return false;
     }
     if (node.maxItems && size > *node.maxItems) {
-        report(node, "maxItems",
-               QStringLiteral("Must have at most %1 items, not %2.").arg(*node.maxItems).arg(size));
+        report(node, "maxItems", [&] {
+            return QStringLiteral("Must have at most %1 items, not %2.").arg(*node.maxItems).arg(size);
+        });
         if (stopAfterFailure(valid))
             return false;
     }
@@ -528,10 +551,11 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
         for (std::size_t i = 0; i < size && valid; ++i) {
             for (std::size_t j = i + 1; j < size; ++j) {
                 if (jsonEqual(instance[i], instance[j])) {
-                    report(node, "uniqueItems",
-                           QStringLiteral("Must not contain equal items; items %1 and %2 are equal.")
-                               .arg(i)
-                               .arg(j));
+                    report(node, "uniqueItems", [&] {
+                        return QStringLiteral("Must not contain equal items; items %1 and %2 are equal.")
+                            .arg(i)
+                            .arg(j);
+                    });
                     valid = false;
                     break;
                 }
@@ -575,18 +599,21 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
         }
         const std::uint64_t minimum = node.minContains.value_or(1);
         if (matches < minimum) {
-            report(node, node.minContains ? "minContains" : "contains",
-                   QStringLiteral("Must contain at least %1 item(s) matching the contains schema, not %2.")
-                       .arg(minimum)
-                       .arg(matches));
+            report(node, node.minContains ? "minContains" : "contains", [&] {
+                return QStringLiteral(
+                           "Must contain at least %1 item(s) matching the contains schema, not %2.")
+                    .arg(minimum)
+                    .arg(matches);
+            });
             if (stopAfterFailure(valid))
                 return false;
         }
         if (node.maxContains && matches > *node.maxContains) {
-            report(node, "maxContains",
-                   QStringLiteral("Must contain at most %1 item(s) matching the contains schema, not %2.")
-                       .arg(*node.maxContains)
-                       .arg(matches));
+            report(node, "maxContains", [&] {
+                return QStringLiteral("Must contain at most %1 item(s) matching the contains schema, not %2.")
+                    .arg(*node.maxContains)
+                    .arg(matches);
+            });
             if (stopAfterFailure(valid))
                 return false;
         }
@@ -600,26 +627,29 @@ bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const nlohmann::jso
     const bool partial = incomplete();
     bool valid = true;
     if (node.minProperties && !partial && instance.size() < *node.minProperties) {
-        report(node, "minProperties",
-               QStringLiteral("Must have at least %1 properties, not %2.")
-                   .arg(*node.minProperties)
-                   .arg(instance.size()));
+        report(node, "minProperties", [&] {
+            return QStringLiteral("Must have at least %1 properties, not %2.")
+                .arg(*node.minProperties)
+                .arg(instance.size());
+        });
         if (stopAfterFailure(valid))
             return false;
     }
     if (node.maxProperties && instance.size() > *node.maxProperties) {
-        report(node, "maxProperties",
-               QStringLiteral("Must have at most %1 properties, not %2.")
-                   .arg(*node.maxProperties)
-                   .arg(instance.size()));
+        report(node, "maxProperties", [&] {
+            return QStringLiteral("Must have at most %1 properties, not %2.")
+                .arg(*node.maxProperties)
+                .arg(instance.size());
+        });
         if (stopAfterFailure(valid))
             return false;
     }
     if (!partial) {
         for (const std::string &name : node.required) {
             if (!instance.contains(name)) {
-                report(node, "required",
-                       QStringLiteral("Is missing the required property \"%1\".").arg(qs(name)));
+                report(node, "required", [&] {
+                    return QStringLiteral("Is missing the required property \"%1\".").arg(qs(name));
+                });
                 if (stopAfterFailure(valid))
                     return false;
             }
@@ -629,9 +659,10 @@ bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const nlohmann::jso
                 continue;
             for (const std::string &name : dependency.required) {
                 if (!instance.contains(name)) {
-                    report(node, node.dependentRequiredKeyword,
-                           QStringLiteral("Has \"%1\", so it must also have \"%2\".")
-                               .arg(qs(dependency.name), qs(name)));
+                    report(node, node.dependentRequiredKeyword, [&] {
+                        return QStringLiteral("Has \"%1\", so it must also have \"%2\".")
+                            .arg(qs(dependency.name), qs(name));
+                    });
                     if (stopAfterFailure(valid))
                         return false;
                 }
@@ -688,10 +719,11 @@ bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const nlohmann::jso
         if (!matched && node.additionalProperties) {
             matched = true;
             if (node.additionalProperties->isBoolean && !node.additionalProperties->booleanValue) {
-                reportAt(
-                    node, "additionalProperties", key,
-                    QStringLiteral("The property \"%1\" is not allowed here (additionalProperties is false).")
-                        .arg(qs(key)));
+                reportAt(node, "additionalProperties", key, [&] {
+                    return QStringLiteral(
+                               "The property \"%1\" is not allowed here (additionalProperties is false).")
+                        .arg(qs(key));
+                });
                 if (stopAfterFailure(valid))
                     return false;
             } else {
@@ -737,9 +769,10 @@ bool SchemaEvaluator::evaluateCombinators(const SchemaNode &node, const nlohmann
         if (any && m_errors)
             m_errors->resize(errorsBefore);
         if (!any) {
-            report(
-                node, "anyOf",
-                QStringLiteral("Must match at least one of the %1 schemas in anyOf.").arg(node.anyOf.size()));
+            report(node, "anyOf", [&] {
+                return QStringLiteral("Must match at least one of the %1 schemas in anyOf.")
+                    .arg(node.anyOf.size());
+            });
             if (stopAfterFailure(valid))
                 return false;
         }
@@ -767,9 +800,10 @@ bool SchemaEvaluator::evaluateCombinators(const SchemaNode &node, const nlohmann
             if (evaluated)
                 evaluated->merge(matched);
         } else if (matching.empty()) {
-            report(node, "oneOf",
-                   QStringLiteral("Must match exactly one of the %1 schemas in oneOf, but matches none.")
-                       .arg(node.oneOf.size()));
+            report(node, "oneOf", [&] {
+                return QStringLiteral("Must match exactly one of the %1 schemas in oneOf, but matches none.")
+                    .arg(node.oneOf.size());
+            });
             if (stopAfterFailure(valid))
                 return false;
         } else if (!partial) {
@@ -778,11 +812,13 @@ bool SchemaEvaluator::evaluateCombinators(const SchemaNode &node, const nlohmann
             QStringList indices;
             for (std::size_t index : matching)
                 indices << QString::number(index);
-            report(node, "oneOf",
-                   QStringLiteral("Must match exactly one of the %1 schemas in oneOf, but matches %2 (%3).")
-                       .arg(node.oneOf.size())
-                       .arg(matching.size())
-                       .arg(indices.join(u", ")));
+            report(node, "oneOf", [&] {
+                return QStringLiteral(
+                           "Must match exactly one of the %1 schemas in oneOf, but matches %2 (%3).")
+                    .arg(node.oneOf.size())
+                    .arg(matching.size())
+                    .arg(indices.join(u", "));
+            });
             if (stopAfterFailure(valid))
                 return false;
         }
@@ -795,7 +831,7 @@ bool SchemaEvaluator::evaluateCombinators(const SchemaNode &node, const nlohmann
             matches = evaluate(*node.notSchema, instance, nullptr);
         }
         if (matches) {
-            report(node, "not", QStringLiteral("Must not match the schema in not."));
+            report(node, "not", [&] { return QStringLiteral("Must not match the schema in not."); });
             if (stopAfterFailure(valid))
                 return false;
         }
@@ -832,10 +868,11 @@ bool SchemaEvaluator::evaluateUnevaluated(const SchemaNode &node, const nlohmann
             if (evaluated.hasItem(i))
                 continue;
             if (node.unevaluatedItems->isBoolean && !node.unevaluatedItems->booleanValue) {
-                reportAt(node, "unevaluatedItems", i,
-                         QStringLiteral("Item %1 is not allowed here: no keyword of the schema covers it "
-                                        "(unevaluatedItems is false).")
-                             .arg(i));
+                reportAt(node, "unevaluatedItems", i, [&] {
+                    return QStringLiteral("Item %1 is not allowed here: no keyword of the schema covers it "
+                                          "(unevaluatedItems is false).")
+                        .arg(i);
+                });
                 valid = false;
             } else {
                 KeywordStep keyword(*this, "unevaluatedItems");
@@ -854,11 +891,11 @@ bool SchemaEvaluator::evaluateUnevaluated(const SchemaNode &node, const nlohmann
             if (evaluated.hasProperty(&it.key()))
                 continue;
             if (node.unevaluatedProperties->isBoolean && !node.unevaluatedProperties->booleanValue) {
-                reportAt(
-                    node, "unevaluatedProperties", it.key(),
-                    QStringLiteral("The property \"%1\" is not allowed here: no keyword of the schema covers "
-                                   "it (unevaluatedProperties is false).")
-                        .arg(qs(it.key())));
+                reportAt(node, "unevaluatedProperties", it.key(), [&] {
+                    return QStringLiteral("The property \"%1\" is not allowed here: no keyword of the schema "
+                                          "covers it (unevaluatedProperties is false).")
+                        .arg(qs(it.key()));
+                });
                 valid = false;
             } else {
                 KeywordStep keyword(*this, "unevaluatedProperties");

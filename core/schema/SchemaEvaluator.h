@@ -80,8 +80,14 @@ private:
     bool evaluateUnevaluated(const SchemaNode &node, const nlohmann::json &instance, Evaluated &evaluated);
     const SchemaNode *dynamicTarget(const DynamicReference &reference) const;
 
-    void report(const SchemaNode &node, std::string_view keyword, QString message);
-    void reportAt(const SchemaNode &node, std::string_view keyword, PathToken child, QString message);
+    /** Records a failure with the message `makeMessage()` builds, when failures are collected. */
+    template <typename MakeMessage>
+    void report(const SchemaNode &node, std::string_view keyword, MakeMessage &&makeMessage);
+    /** The same, for a failure at a child of the current instance (a property, an item). */
+    template <typename MakeMessage>
+    void reportAt(const SchemaNode &node, std::string_view keyword, PathToken child,
+                  MakeMessage &&makeMessage);
+    void record(const SchemaNode &node, std::string_view keyword, QString message);
     bool collecting() const { return m_errors != nullptr; }
     /** Marks the node invalid; true when that ends its evaluation (the fast verdict). */
     bool stopAfterFailure(bool &valid) const
