@@ -5,6 +5,7 @@
 #include <QFile>
 
 #include "JsonPointer.h"
+#include "JsonRepair.h"
 #include "SchemaCompiler.h"
 #include "SchemaEvaluator.h"
 
@@ -15,8 +16,36 @@ JsonSchema::JsonSchema(std::shared_ptr<const CompiledSchema> compiled)
     : m_compiled(std::move(compiled))
 {}
 
+namespace
+{
+
+/** Whether a value nests deeper than `limit` arrays and objects, found without recursion. */
+bool nestsDeeperThan(const nlohmann::json &value, int limit)
+{
+    std::vector<std::pair<const nlohmann::json *, int>> pending{{&value, 1}};
+    while (!pending.empty()) {
+        const auto [current, depth] = pending.back();
+        pending.pop_back();
+        if (!current->is_structured())
+            continue;
+        if (depth > limit)
+            return true;
+        for (const nlohmann::json &child : *current)
+            pending.emplace_back(&child, depth + 1);
+    }
+    return false;
+}
+
+} // namespace
+
 Result<JsonSchema> JsonSchema::compile(const nlohmann::json &schema, const SchemaOptions &options)
 {
+    // Copying and comparing nlohmann values recurses; a schema this deep is no real schema.
+    if (nestsDeeperThan(schema, kMaxJsonNesting))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("The schema nests more than %1 levels of objects and arrays.")
+                        .arg(kMaxJsonNesting),
+                    QStringLiteral("#"));
     SchemaCompiler compiler(options);
     auto compiled = compiler.compile(schema);
     if (!compiled)

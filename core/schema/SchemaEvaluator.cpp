@@ -96,34 +96,38 @@ bool matchesTypeDraft4(std::uint8_t types, const nlohmann::json &instance)
     return (types & TypeNumber) || ((types & TypeInteger) && bigInteger);
 }
 
-/** JSON equality as JSON Schema defines it: 1 and 1.0 are equal, at any depth. */
-bool jsonEqual(const nlohmann::json &a, const nlohmann::json &b)
+/**
+ * JSON equality as JSON Schema defines it: 1 and 1.0 are equal, at any depth. Iterative, so
+ * two equal instances nested 10,000 levels deep (uniqueItems) cannot overflow the stack.
+ */
+bool jsonEqual(const nlohmann::json &left, const nlohmann::json &right)
 {
-    if (a.is_string() && b.is_string())
-        return a.get_ref<const std::string &>() == b.get_ref<const std::string &>();
-    if (a.is_number() && b.is_number())
-        return compareNumbers(a, b) == 0;
-    if (a.type() != b.type())
-        return false;
-    if (a.is_array()) {
-        if (a.size() != b.size())
-            return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            if (!jsonEqual(a[i], b[i]))
+    std::vector<std::pair<const nlohmann::json *, const nlohmann::json *>> pending{{&left, &right}};
+    while (!pending.empty()) {
+        const auto [a, b] = pending.back();
+        pending.pop_back();
+        if (a->is_string() && b->is_string()) {
+            if (a->get_ref<const std::string &>() != b->get_ref<const std::string &>())
                 return false;
-        }
-        return true;
-    }
-    if (a.is_object()) {
-        if (a.size() != b.size())
-            return false;
-        for (auto left = a.begin(), right = b.begin(); left != a.end(); ++left, ++right) {
-            if (left.key() != right.key() || !jsonEqual(left.value(), right.value()))
+        } else if (a->is_number() && b->is_number()) {
+            if (compareNumbers(*a, *b) != 0)
                 return false;
+        } else if (a->type() != b->type() || a->size() != b->size()) {
+            return false;
+        } else if (a->is_array()) {
+            for (std::size_t i = 0; i < a->size(); ++i)
+                pending.emplace_back(&(*a)[i], &(*b)[i]);
+        } else if (a->is_object()) {
+            for (auto x = a->begin(), y = b->begin(); x != a->end(); ++x, ++y) {
+                if (x.key() != y.key())
+                    return false;
+                pending.emplace_back(&x.value(), &y.value());
+            }
+        } else if (*a != *b) {
+            return false;
         }
-        return true;
     }
-    return a == b;
+    return true;
 }
 
 FormatDraft formatDraft(Draft draft)

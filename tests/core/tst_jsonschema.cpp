@@ -53,7 +53,7 @@ private Q_SLOTS:
     void draftComesFromDollarSchemaElseTheOption();
     void formatIsAnAnnotationUnlessAsserted();
     void deepInstancesStopWithAnErrorInsteadOfCrashing();
-    void deepSchemasCompile();
+    void deepSchemasAreRefusedWithAClearError();
     void oneCompiledSchemaValidatesFromManyThreads();
     void partialValidationReportsOnlyCertainViolations_data();
     void partialValidationReportsOnlyCertainViolations();
@@ -260,16 +260,26 @@ void TestJsonSchema::deepInstancesStopWithAnErrorInsteadOfCrashing()
     QVERIFY(!report.valid);
     QVERIFY(report.errors.back().message.contains(u"nest more than"));
     QVERIFY(schema.isValid(nested(200, json::array())));
+    // Comparing deep items (uniqueItems) does not recurse either.
+    const JsonSchema unique = compiled(json::parse("{\"uniqueItems\": true}"));
+    QVERIFY(!unique.isValid(json::array({nested(10000, json(1)), nested(10000, json(1))})));
+    QVERIFY(unique.isValid(json::array({nested(10000, json(1)), nested(10000, json(2))})));
 }
 
-void TestJsonSchema::deepSchemasCompile()
+void TestJsonSchema::deepSchemasAreRefusedWithAClearError()
 {
-    json schema = json::object();
-    for (int i = 0; i < 10000; ++i)
-        schema = json{{"items", std::move(schema)}};
-    const auto result = JsonSchema::compile(schema);
-    QVERIFY2(result, result ? "" : qPrintable(result.error().toString()));
-    QVERIFY(result->isValid(nested(100, json(1))));
+    const auto nestedSchema = [](int depth) {
+        json schema = json::object();
+        for (int i = 0; i < depth; ++i)
+            schema = json{{"items", std::move(schema)}};
+        return schema;
+    };
+    const auto deep = JsonSchema::compile(nestedSchema(10000));
+    QVERIFY(!deep);
+    QVERIFY(deep.error().message.contains(u"nests more than 1000 levels"));
+    const auto fine = JsonSchema::compile(nestedSchema(400));
+    QVERIFY2(fine, fine ? "" : qPrintable(fine.error().toString()));
+    QVERIFY(fine->isValid(nested(100, json(1))));
 }
 
 void TestJsonSchema::oneCompiledSchemaValidatesFromManyThreads()
