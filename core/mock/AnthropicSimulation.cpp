@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "AnthropicSimulation.h"
 
+#include <algorithm>
+
 namespace Lathe::Mock
 {
 
@@ -28,12 +30,14 @@ tl::unexpected<Error> invalid(const QString &message)
     return fail(ErrorCode::InvalidArgument, message);
 }
 
-// The arguments as the JSON object Anthropic's tool_use blocks carry.
-json toolInput(const SimulatedToolCall &call)
+// The arguments as the JSON object Anthropic's tool_use blocks carry; nullopt when they are no
+// object (a structured answer under the invalid-json or schema-violation fault, or cut short).
+std::optional<json> toolInput(const SimulatedToolCall &call)
 {
-    const std::string text = utf8(call.arguments());
-    json input = json::parse(text, nullptr, false);
-    return input.is_object() ? input : json::object();
+    json input = json::parse(utf8(call.arguments()), nullptr, false);
+    if (!input.is_object())
+        return std::nullopt;
+    return input;
 }
 
 json startUsage(const SimulatedAnswer &answer)
@@ -260,6 +264,31 @@ Result<SimulatedRequest> AnthropicSimulation::parseRequest(const Http::HttpReque
                 request.toolNames.append(QString::fromStdString(name->get<std::string>()));
         }
     }
+    // A forced tool is called whatever the prompt says, so its input is the answer; Lathe asks
+    // for structured output this way.
+    if (const auto choice = root.find("tool_choice"); choice != root.end() && choice->is_object()) {
+        const auto type = choice->find("type");
+        if (type != choice->end() && *type == "tool") {
+            const auto name = choice->find("name");
+            if (name == choice->end() || !name->is_string())
+                return invalid(QStringLiteral("tool_choice.name: Field required"));
+            const QString toolName = QString::fromStdString(name->get<std::string>());
+            const auto tools = root.find("tools");
+            const json noTools = json::array();
+            const json &offered = tools != root.end() && tools->is_array() ? *tools : noTools;
+            const auto named = std::find_if(offered.begin(), offered.end(), [&](const json &tool) {
+                return tool.is_object() && tool.contains("name") && tool["name"] == *name;
+            });
+            if (named == offered.end())
+                return invalid(QStringLiteral("tool_choice: Tool '%1' not found in tools").arg(toolName));
+            const auto index = std::distance(offered.begin(), named);
+            const std::string pointer = "/tools/" + std::to_string(index) + "/input_schema";
+            request.responseSchema = Simulation::orderedValueAt(http.body, pointer);
+            if (!request.responseSchema || !request.responseSchema->is_object())
+                return invalid(QStringLiteral("tools.%1.input_schema: Field required").arg(index));
+            request.responseTool = toolName;
+        }
+    }
     return request;
 }
 
@@ -273,22 +302,26 @@ json AnthropicSimulation::wholeResponse(const SimulatedResponse &response) const
 {
     const SimulatedAnswer &answer = response.answer;
     json content = json::array();
+    std::string stop = stopReason(answer.finishReason);
     if (answer.toolCall) {
-        content.push_back({{"type", "tool_use"},
-                           {"id", utf8(answer.toolCall->id)},
-                           {"name", utf8(answer.toolCall->name)},
-                           {"input", toolInput(*answer.toolCall)}});
+        if (auto input = toolInput(*answer.toolCall)) {
+            content.push_back({{"type", "tool_use"},
+                               {"id", utf8(answer.toolCall->id)},
+                               {"name", utf8(answer.toolCall->name)},
+                               {"input", std::move(*input)}});
+        } else {
+            // A whole tool_use block holds an object, never broken JSON: the simulator writes
+            // such arguments as the text a model that ignored the tool would have written.
+            content.push_back({{"type", "text"}, {"text", utf8(answer.toolCall->arguments())}});
+            if (stop == "tool_use")
+                stop = "end_turn";
+        }
     } else {
         content.push_back({{"type", "text"}, {"text", utf8(answer.text())}});
     }
-    return {{"id", "msg_" + utf8(response.id)},
-            {"type", "message"},
-            {"role", "assistant"},
-            {"model", utf8(response.model)},
-            {"content", content},
-            {"stop_reason", stopReason(answer.finishReason)},
-            {"stop_sequence", nullptr},
-            {"usage", finalUsage(answer)}};
+    return {{"id", "msg_" + utf8(response.id)}, {"type", "message"},          {"role", "assistant"},
+            {"model", utf8(response.model)},    {"content", content},         {"stop_reason", stop},
+            {"stop_sequence", nullptr},         {"usage", finalUsage(answer)}};
 }
 
 json AnthropicSimulation::tokenCountBody(qint64 inputTokens) const

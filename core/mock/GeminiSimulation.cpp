@@ -280,6 +280,20 @@ Result<SimulatedRequest> GeminiSimulation::parseRequest(const Http::HttpRequest 
                             QStringLiteral("'generationConfig.maxOutputTokens' must be a whole number ≥ 1"));
             request.maxTokens = limit->get<qint64>();
         }
+        if (const auto schema = config->find("responseJsonSchema");
+            schema != config->end() && !schema->is_null()) {
+            // As the real API: a JSON schema constrains JSON output only.
+            const auto mimeType = config->find("responseMimeType");
+            if (mimeType == config->end() || *mimeType != "application/json")
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("'generationConfig.responseJsonSchema' requires "
+                                           "'generationConfig.responseMimeType' to be \"application/json\""));
+            if (!schema->is_object())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("'generationConfig.responseJsonSchema' must be an object"));
+            request.responseSchema =
+                Simulation::orderedValueAt(http.body, "/generationConfig/responseJsonSchema");
+        }
     }
     request.includeUsage = true; // Gemini always reports usage
     return request;

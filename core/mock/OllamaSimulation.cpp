@@ -249,6 +249,9 @@ Result<SimulatedRequest> OllamaSimulation::parseRequest(const Http::HttpRequest 
                 request.toolNames.append(QString::fromStdString((*function)["name"].get<std::string>()));
         }
     }
+    // `format` is "json" (any JSON, which the simulator does not imitate) or a JSON Schema.
+    if (const auto format = root.find("format"); format != root.end() && format->is_object())
+        request.responseSchema = Simulation::orderedValueAt(http.body, "/format");
     return request;
 }
 

@@ -162,6 +162,27 @@ Result<SimulatedRequest> OpenAiChatSimulation::parseRequest(const Http::HttpRequ
                 request.toolNames.append(QString::fromStdString((*function)["name"].get<std::string>()));
         }
     }
+    if (const auto format = root.find("response_format"); format != root.end() && !format->is_null()) {
+        const auto type = format->is_object() ? format->find("type") : format->end();
+        if (type == format->end() || !type->is_string())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("Missing required parameter: 'response_format.type'."));
+        if (*type == "json_schema") {
+            const auto spec = format->find("json_schema");
+            if (spec == format->end() || !spec->is_object())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("Missing required parameter: 'response_format.json_schema'."));
+            if (auto read =
+                    Simulation::readJsonSchemaFormat(*spec, http.body, "/response_format/json_schema",
+                                                     QStringLiteral("response_format.json_schema"), request);
+                !read)
+                return tl::unexpected(read.error());
+        } else if (*type != "text" && *type != "json_object") {
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("Invalid value for 'response_format.type': expected one of 'text', "
+                                       "'json_object' or 'json_schema'."));
+        }
+    }
     return request;
 }
 

@@ -299,6 +299,25 @@ Result<SimulatedRequest> OpenAiResponsesSimulation::parseRequest(const Http::Htt
             request.toolNames.append(QString::fromStdString(name->get<std::string>()));
         }
     }
+    if (const auto text = root.find("text"); text != root.end() && text->is_object()) {
+        const auto format = text->find("format");
+        if (format != text->end() && !format->is_null()) {
+            const auto type = format->is_object() ? format->find("type") : format->end();
+            if (type == format->end() || !type->is_string())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("Missing required parameter: 'text.format.type'."));
+            if (*type == "json_schema") {
+                if (auto read = Simulation::readJsonSchemaFormat(*format, http.body, "/text/format",
+                                                                 QStringLiteral("text.format"), request);
+                    !read)
+                    return tl::unexpected(read.error());
+            } else if (*type != "text" && *type != "json_object") {
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("Invalid value for 'text.format.type': expected one of 'text', "
+                                           "'json_object' or 'json_schema'."));
+            }
+        }
+    }
     return request;
 }
 

@@ -3,7 +3,7 @@
 
 #include <array>
 
-#include <nlohmann/json.hpp>
+#include "SchemaInstanceGenerator.h"
 
 namespace Lathe::Mock
 {
@@ -184,6 +184,23 @@ PromptDigest digest(const QString &model, const QList<Providers::ChatMessage> &m
     return result;
 }
 
+QString toolCallId(const PromptDigest &prompt)
+{
+    return QStringLiteral("call_sim_%1").arg(prompt.hash % 1'000'000'000ULL, 9, 10, QLatin1Char('0'));
+}
+
+// Cuts an answer to at most `maxTokens` pieces, as a model stops at its output limit.
+void applyTokenLimit(SimulatedAnswer &answer, std::optional<qint64> maxTokens)
+{
+    if (!maxTokens || *maxTokens < 0 || answer.pieceCount() <= *maxTokens)
+        return;
+    if (answer.toolCall)
+        answer.toolCall->argumentFragments.resize(*maxTokens);
+    else
+        answer.tokens.resize(*maxTokens);
+    answer.finishReason = QStringLiteral("length");
+}
+
 } // namespace
 
 SimulatedAnswer simulateToolCall(const QString &model, const QList<Providers::ChatMessage> &messages,
@@ -196,7 +213,7 @@ SimulatedAnswer simulateToolCall(const QString &model, const QList<Providers::Ch
     const QString arguments = QString::fromStdString(argumentsJson.dump());
 
     SimulatedToolCall call;
-    call.id = QStringLiteral("call_sim_%1").arg(prompt.hash % 1'000'000'000ULL, 9, 10, QLatin1Char('0'));
+    call.id = toolCallId(prompt);
     call.name = toolName;
     constexpr qsizetype kFragmentChars = 8;
     for (qsizetype at = 0; at < arguments.size();) {
@@ -235,10 +252,47 @@ SimulatedAnswer simulateAnswer(const QString &model, const QList<Providers::Chat
     answer.tokens = splitIntoSimulatedTokens(text);
     answer.finishReason = QStringLiteral("stop");
     answer.promptTokens = promptTokens;
-    if (maxTokens && *maxTokens >= 0 && answer.tokens.size() > *maxTokens) {
-        answer.tokens.resize(*maxTokens);
-        answer.finishReason = QStringLiteral("length");
+    applyTokenLimit(answer, maxTokens);
+    return answer;
+}
+
+Result<SimulatedAnswer> simulateStructuredAnswer(const QString &model,
+                                                 const QList<Providers::ChatMessage> &messages,
+                                                 const nlohmann::ordered_json &schema,
+                                                 const QString &answerTool, StructuredAnswerFlaw flaw,
+                                                 std::optional<qint64> maxTokens)
+{
+    nlohmann::ordered_json instance;
+    switch (flaw) {
+    case StructuredAnswerFlaw::None:
+    case StructuredAnswerFlaw::InvalidJson:
+        instance = schemaInstance(schema);
+        break;
+    case StructuredAnswerFlaw::SchemaViolation: {
+        auto violation = schemaViolation(schema);
+        if (!violation)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("the response schema accepts any value, so no answer can break it"));
+        instance = std::move(*violation);
+        break;
     }
+    }
+    QString text = QString::fromStdString(
+        instance.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    if (flaw == StructuredAnswerFlaw::InvalidJson)
+        text = brokenJsonText(text);
+
+    const PromptDigest prompt = digest(model, messages);
+    SimulatedAnswer answer;
+    answer.promptTokens = prompt.promptTokens;
+    if (answerTool.isEmpty()) {
+        answer.tokens = splitIntoSimulatedTokens(text);
+        answer.finishReason = QStringLiteral("stop");
+    } else {
+        answer.toolCall = SimulatedToolCall{toolCallId(prompt), answerTool, splitIntoSimulatedTokens(text)};
+        answer.finishReason = QStringLiteral("tool_calls");
+    }
+    applyTokenLimit(answer, maxTokens);
     return answer;
 }
 

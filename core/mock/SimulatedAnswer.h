@@ -7,6 +7,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <nlohmann/json.hpp>
+
+#include "base/Result.h"
 #include "providers/ChatTypes.h"
 
 namespace Lathe::Mock
@@ -65,5 +68,26 @@ SimulatedAnswer simulateAnswer(const QString &model, const QList<Providers::Chat
  */
 SimulatedAnswer simulateToolCall(const QString &model, const QList<Providers::ChatMessage> &messages,
                                  const QString &toolName);
+
+/** How a structured answer is spoiled on purpose: the invalid-json and schema-violation faults. */
+enum class StructuredAnswerFlaw
+{
+    None,
+    InvalidJson,     ///< brokenJsonText() of the instance: it does not parse
+    SchemaViolation, ///< schemaViolation(): it parses but breaks the schema
+};
+
+/**
+ * The simulator's answer to a request for structured output: schemaInstance(schema) as compact
+ * JSON in the schema's member order, in simulated tokens, so it depends on the schema alone.
+ * With `answerTool` set (a tool the request forces, which is how Lathe asks Anthropic for
+ * structured output) the same pieces are the arguments of a call of that tool. maxTokens cuts
+ * the pieces as in simulateAnswer(). Fails for SchemaViolation when the schema accepts any value.
+ */
+Result<SimulatedAnswer> simulateStructuredAnswer(const QString &model,
+                                                 const QList<Providers::ChatMessage> &messages,
+                                                 const nlohmann::ordered_json &schema,
+                                                 const QString &answerTool, StructuredAnswerFlaw flaw,
+                                                 std::optional<qint64> maxTokens);
 
 } // namespace Lathe::Mock

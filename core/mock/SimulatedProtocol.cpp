@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "SimulatedProtocol.h"
 
+#include <QRegularExpression>
+
 #include "AnthropicSimulation.h"
 #include "GeminiSimulation.h"
 #include "OllamaSimulation.h"
@@ -65,6 +67,41 @@ QByteArray sseEvent(const json &payload, const char *eventName)
     if (eventName)
         event += QByteArray("event: ") + eventName + '\n';
     return event + "data: " + QByteArray::fromStdString(payload.dump()) + "\n\n";
+}
+
+std::optional<nlohmann::ordered_json> orderedValueAt(const QByteArray &body, const std::string &pointer)
+{
+    const auto root = nlohmann::ordered_json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+    const nlohmann::ordered_json::json_pointer at(pointer);
+    if (root.is_discarded() || !root.contains(at))
+        return std::nullopt;
+    return root.at(at);
+}
+
+Result<void> readJsonSchemaFormat(const json &format, const QByteArray &body, const std::string &pointer,
+                                  const QString &field, SimulatedRequest &request)
+{
+    const auto name = format.find("name");
+    if (name == format.end() || !name->is_string())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("Missing required parameter: '%1.name'.").arg(field));
+    static const QRegularExpression namePattern(QStringLiteral("^[a-zA-Z0-9_-]{1,64}$"));
+    if (!namePattern.match(QString::fromStdString(name->get<std::string>())).hasMatch())
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("Invalid '%1.name': string does not match pattern. Expected a string that "
+                           "matches the pattern '^[a-zA-Z0-9_-]+$' and is at most 64 characters long.")
+                .arg(field));
+    const auto schema = format.find("schema");
+    if (schema == format.end() || !schema->is_object())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("Invalid type for '%1.schema': expected an object.").arg(field));
+    if (const auto strict = format.find("strict");
+        strict != format.end() && !strict->is_null() && !strict->is_boolean())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("Invalid type for '%1.strict': expected a boolean.").arg(field));
+    request.responseSchema = orderedValueAt(body, pointer + "/schema");
+    return {};
 }
 
 std::optional<QString> contentText(const json &content)

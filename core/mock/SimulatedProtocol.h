@@ -27,6 +27,11 @@ struct SimulatedRequest
     bool stream = false;
     bool includeUsage = true; ///< OpenAI Chat reports streamed usage only when asked
     QStringList toolNames;    ///< the tools the request offers, in order
+    /// Structured output: the JSON Schema the answer must follow, in the request's member order
+    std::optional<nlohmann::ordered_json> responseSchema;
+    /// The tool the request forces, whose input schema is responseSchema (Anthropic): the answer
+    /// is a call of it. Empty: the answer is text.
+    QString responseTool;
     /// A count-tokens request: answered with simulatedPromptTokens(messages), no answer is made
     bool countTokens = false;
 };
@@ -96,6 +101,21 @@ Result<nlohmann::json> parseJsonObject(const QByteArray &body);
 void splitModelAndFault(const QString &fullModel, SimulatedRequest &request);
 /** One SSE event: an optional `event:` line and a `data:` line with the compact JSON. */
 QByteArray sseEvent(const nlohmann::json &payload, const char *eventName = nullptr);
+/**
+ * The value at the JSON Pointer `pointer` in a request body that parsed, parsed again keeping its
+ * members in order (a schema's property order is the order a model writes the answer in);
+ * nullopt when there is none.
+ */
+std::optional<nlohmann::ordered_json> orderedValueAt(const QByteArray &body, const std::string &pointer);
+/**
+ * Reads OpenAI's json_schema response format, `{"name", "schema", "strict"?}`, found at
+ * `pointer` in `body` (Chat Completions nests it in response_format.json_schema, Responses has
+ * it flat in text.format), into responseSchema. Errors name the field, `field.name` and so on,
+ * in OpenAI's words.
+ */
+Result<void> readJsonSchemaFormat(const nlohmann::json &format, const QByteArray &body,
+                                  const std::string &pointer, const QString &field,
+                                  SimulatedRequest &request);
 /** The text of a message content: a string, or an array of parts with "text" members. */
 std::optional<QString> contentText(const nlohmann::json &content);
 std::string utf8(const QString &text);

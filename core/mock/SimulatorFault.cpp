@@ -60,30 +60,46 @@ Result<SimulatorFault> SimulatorFault::parse(const QString &text)
         return fault;
     }
 
+    // What the number after ':' means for each fault.
+    enum class Number
+    {
+        None,
+        PieceCount,
+        Duration,
+    };
     const struct
     {
         const char *name;
         Kind kind;
-        bool takesDuration;
+        Number number;
         int defaultDuration;
     } kinds[] = {
-        {"reset-mid-stream", Kind::ResetMidStream, false, -1},
-        {"error-after-200", Kind::ErrorAfter200, false, -1},
-        {"malformed-event", Kind::MalformedEvent, false, -1},
-        {"stall", Kind::Stall, true, 10'000},
-        {"slow-drip", Kind::SlowDrip, true, 200},
-        {"tool-call", Kind::ToolCall, false, -1},
+        {"reset-mid-stream", Kind::ResetMidStream, Number::PieceCount, -1},
+        {"error-after-200", Kind::ErrorAfter200, Number::PieceCount, -1},
+        {"malformed-event", Kind::MalformedEvent, Number::PieceCount, -1},
+        {"stall", Kind::Stall, Number::Duration, 10'000},
+        {"slow-drip", Kind::SlowDrip, Number::Duration, 200},
+        {"tool-call", Kind::ToolCall, Number::None, -1},
+        {"invalid-json", Kind::InvalidJson, Number::None, -1},
+        {"schema-violation", Kind::SchemaViolation, Number::None, -1},
     };
     for (const auto &known : kinds) {
         if (name != QLatin1String(known.name))
             continue;
         fault.kind = known.kind;
-        if (known.takesDuration)
+        switch (known.number) {
+        case Number::None:
+            if (number)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("fault \"%1\" takes no number").arg(spec));
+            break;
+        case Number::PieceCount:
+            fault.afterTokens = number.value_or(-1);
+            break;
+        case Number::Duration:
             fault.durationMs = number.value_or(known.defaultDuration);
-        else if (known.kind == Kind::ToolCall && number)
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("fault \"%1\" takes no number").arg(spec));
-        else if (number)
-            fault.afterTokens = *number;
+            break;
+        }
         return fault;
     }
     return fail(ErrorCode::InvalidArgument, QStringLiteral("unknown fault \"%1\"; known faults: %2")
@@ -99,6 +115,8 @@ QStringList SimulatorFault::knownNames()
             QStringLiteral("stall[:MS]"),
             QStringLiteral("slow-drip[:MS]"),
             QStringLiteral("tool-call"),
+            QStringLiteral("invalid-json"),
+            QStringLiteral("schema-violation"),
             QStringLiteral("…[*TIMES]")};
 }
 

@@ -20,6 +20,11 @@ namespace Lathe::Mock
  *   stall:N             halfway through, send nothing for N ms (default 10000), then carry on
  *   slow-drip:N         wait N ms (default 200) between pieces, whatever the token rate
  *   tool-call           answer with a call to the first tool the request offers
+ *   invalid-json        (a request with a response schema) answer with the schema's instance
+ *                       cut short after a comma, so that it does not parse
+ *   schema-violation    (a request with a response schema) answer with JSON that parses but
+ *                       breaks the schema: the first required property left out, or the root
+ *                       of a type (or value) the schema does not allow
  * Without N, a stream fault strikes halfway through the answer. `*K` applies the fault to the
  * first K requests that name this exact spec and lets later ones through, for retry tests.
  */
@@ -35,6 +40,8 @@ struct SimulatorFault
         Stall,
         SlowDrip,
         ToolCall,
+        InvalidJson,
+        SchemaViolation,
     };
 
     Kind kind = Kind::None;

@@ -148,14 +148,16 @@ private:
             return;
         }
 
+        auto answer = makeAnswer();
+        if (!answer) {
+            sendJson(400, m_protocol->errorBody(400, answer.error().message));
+            return;
+        }
         m_response.id = QStringLiteral("sim-%1").arg(m_requestNumber, 6, 10, QLatin1Char('0'));
         m_response.model = m_request.model;
         m_response.created = QDateTime::currentSecsSinceEpoch();
         m_response.includeUsage = m_request.includeUsage;
-        m_response.answer = m_fault.kind == SimulatorFault::Kind::ToolCall
-                                ? simulateToolCall(m_request.model, m_request.messages,
-                                                   m_request.toolNames.value(0, QStringLiteral("lookup")))
-                                : simulateAnswer(m_request.model, m_request.messages, m_request.maxTokens);
+        m_response.answer = std::move(*answer);
         m_pieceCount = m_response.answer.pieceCount();
         m_faultIndex = m_fault.faultIndex(m_pieceCount);
         m_clock.start();
@@ -166,6 +168,47 @@ private:
             QTimer::singleShot(static_cast<int>(scheduledMs(m_pieceCount)), this,
                                &SimulatorExchange::sendWholeAnswer);
         }
+    }
+
+    // The answer to the request under its fault: a tool call, a structured answer (spoiled
+    // as the fault says) when the request has a response schema, else text. Fails when a
+    // structured-answer fault has nothing to act on.
+    Result<SimulatedAnswer> makeAnswer() const
+    {
+        StructuredAnswerFlaw flaw = StructuredAnswerFlaw::None;
+        switch (m_fault.kind) {
+        case SimulatorFault::Kind::ToolCall:
+            return simulateToolCall(m_request.model, m_request.messages,
+                                    m_request.toolNames.value(0, QStringLiteral("lookup")));
+        case SimulatorFault::Kind::InvalidJson:
+            flaw = StructuredAnswerFlaw::InvalidJson;
+            break;
+        case SimulatorFault::Kind::SchemaViolation:
+            flaw = StructuredAnswerFlaw::SchemaViolation;
+            break;
+        case SimulatorFault::Kind::None:
+        case SimulatorFault::Kind::HttpStatus:
+        case SimulatorFault::Kind::ResetMidStream:
+        case SimulatorFault::Kind::ErrorAfter200:
+        case SimulatorFault::Kind::MalformedEvent:
+        case SimulatorFault::Kind::Stall:
+        case SimulatorFault::Kind::SlowDrip:
+            break;
+        }
+        if (!m_request.responseSchema) {
+            if (flaw != StructuredAnswerFlaw::None)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("fault \"%1\" needs a request with a response schema (structured "
+                                           "output) to act on")
+                                .arg(m_fault.spec));
+            return simulateAnswer(m_request.model, m_request.messages, m_request.maxTokens);
+        }
+        auto answer = simulateStructuredAnswer(m_request.model, m_request.messages, *m_request.responseSchema,
+                                               m_request.responseTool, flaw, m_request.maxTokens);
+        if (!answer)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("fault \"%1\": %2").arg(m_fault.spec, answer.error().message));
+        return answer;
     }
 
     // Picks the fault from the header, the model suffix or the server's options. Returns false
@@ -223,6 +266,8 @@ private:
         case SimulatorFault::Kind::Stall:
         case SimulatorFault::Kind::SlowDrip:
         case SimulatorFault::Kind::ToolCall:
+        case SimulatorFault::Kind::InvalidJson:     // the answer itself is spoiled
+        case SimulatorFault::Kind::SchemaViolation: // likewise
             break;
         }
         sendJson(200, m_request.countTokens
@@ -299,6 +344,8 @@ private:
         case SimulatorFault::Kind::Stall:
         case SimulatorFault::Kind::SlowDrip:
         case SimulatorFault::Kind::ToolCall:
+        case SimulatorFault::Kind::InvalidJson:     // the answer itself is spoiled
+        case SimulatorFault::Kind::SchemaViolation: // likewise
             break;
         }
         return true;

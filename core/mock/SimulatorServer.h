@@ -26,7 +26,8 @@ struct SimulatorOptions
  * The built-in provider simulator: a real HTTP/1.1 server on 127.0.0.1 that speaks every wire
  * protocol in simulatedProtocols(), routed by path as the real services are, streaming and
  * not, with deterministic answers derived from the request (see simulateAnswer) at a
- * configurable token rate, and faults on request.
+ * configurable token rate, and faults on request. A request for structured output is answered
+ * with an instance of its schema (simulateStructuredAnswer).
  *
  * A request picks a fault with the header `X-Lathe-Fault: NAME` or a model name suffix
  * `MODEL+NAME` (see SimulatorFault); the answer text depends only on MODEL, so a faulty

@@ -15,6 +15,17 @@ namespace
 {
 
 using nlohmann::json;
+using ordered = nlohmann::ordered_json;
+
+// Anthropic has no response format: a structured answer is asked for as the input of a tool the
+// model must call, and its decoder turns that call back into text.
+constexpr auto kAnswerToolDescription = "Respond with the answer, as this tool's input.";
+
+// The name of the tool whose input is the answer, or empty when the request asks for none.
+QString answerToolOf(const ChatRequest &request)
+{
+    return request.responseFormat ? request.responseFormat->name : QString();
+}
 
 // A count as Anthropic reports it: a non-negative integer, else unknown (-1).
 qint64 countIn(const json &usage, const char *key)
@@ -108,6 +119,10 @@ ToolCallDelta toolCallStart(int index, const json &block)
 class StreamingDecoder final : public SseResponseDecoder
 {
 public:
+    explicit StreamingDecoder(QString answerTool)
+        : m_answerTool(std::move(answerTool))
+    {}
+
     // Only message_stop ends an answer: a stream cut after message_delta is still truncated.
     bool isComplete() const override { return m_complete; }
 
@@ -116,6 +131,7 @@ private:
     {
         QString type;
         bool hasArguments = false; // a tool_use block received a non-empty input fragment
+        bool isAnswer = false;     // the call of the answer tool: its input is the answer's text
     };
 
     void handleEvent(const Http::SseEvent &event, QList<StreamEvent> &out) override
@@ -181,8 +197,12 @@ private:
         if (!block)
             return;
         const QString type = Json::string(*block, "type").value_or(QString());
+        const bool isAnswer = type == QLatin1String("tool_use") && !m_answerTool.isEmpty() &&
+                              Json::string(*block, "name") == m_answerTool;
         if (index >= 0)
-            m_blocks.insert(index, Block{type, false});
+            m_blocks.insert(index, Block{type, false, isAnswer});
+        if (isAnswer)
+            return; // its input arrives as text, and it is no call for the client
         // The start carries the block's opening state, empty in every stream seen so far; the
         // SDK's accumulator starts from it, so a non-empty one is part of the answer.
         if (type == QLatin1String("text")) {
@@ -221,6 +241,10 @@ private:
                 return;
             if (block != m_blocks.end())
                 block->hasArguments = true;
+            if (block != m_blocks.end() && block->isAnswer) {
+                out.append(StreamEvent::textDelta(std::move(*fragment)));
+                return;
+            }
             ToolCallDelta call;
             call.index = index;
             call.argumentsFragment = std::move(*fragment);
@@ -239,36 +263,54 @@ private:
         // SDK reads that as the input {} (ANT-PY lib/streaming/_messages.py, accumulate_event), and so do we,
         // so the assembled arguments are always JSON as with other providers.
         if (block->type == QLatin1String("tool_use") && !block->hasArguments) {
-            ToolCallDelta call;
-            call.index = index;
-            call.argumentsFragment = QStringLiteral("{}");
-            out.append(StreamEvent::toolCallDelta(std::move(call)));
+            if (block->isAnswer) {
+                out.append(StreamEvent::textDelta(QStringLiteral("{}")));
+            } else {
+                ToolCallDelta call;
+                call.index = index;
+                call.argumentsFragment = QStringLiteral("{}");
+                out.append(StreamEvent::toolCallDelta(std::move(call)));
+            }
         }
         m_blocks.erase(block);
     }
 
+    QString m_answerTool;       // empty: the request asked for no structured answer
     QHash<int, Block> m_blocks; // open content blocks by index
     UsageTotals m_usage;
     bool m_complete = false; // message_stop arrived
 };
 
+// A tool_use block's input as text, in the member order the server sent; a missing input is {}.
+QString inputText(const ordered &block)
+{
+    const auto input = block.is_object() ? block.find("input") : block.end();
+    if (input == block.end() || input->is_null())
+        return QStringLiteral("{}");
+    return QString::fromUtf8(Wire::dumpJson(*input));
+}
+
 // Reads a whole Message (the non-streamed answer) into the events a stream would give.
-void appendMessage(const json &message, const json &content, QList<StreamEvent> &out)
+// `orderedContent` is `content` as sent, for the tool inputs.
+void appendMessage(const json &message, const json &content, const ordered &orderedContent,
+                   const QString &answerTool, QList<StreamEvent> &out)
 {
     int index = 0;
     for (const json &block : content) {
         const QString type = Json::string(block, "type").value_or(QString());
+        const ordered &orderedBlock = orderedContent.at(static_cast<std::size_t>(index));
         if (type == QLatin1String("text")) {
             if (auto text = Json::string(block, "text"); text && !text->isEmpty())
                 out.append(StreamEvent::textDelta(std::move(*text)));
         } else if (type == QLatin1String("thinking")) {
             if (auto text = Json::string(block, "thinking"); text && !text->isEmpty())
                 out.append(StreamEvent::reasoningDelta(std::move(*text)));
+        } else if (type == QLatin1String("tool_use") && !answerTool.isEmpty() &&
+                   Json::string(block, "name") == answerTool) {
+            out.append(StreamEvent::textDelta(inputText(orderedBlock)));
         } else if (type == QLatin1String("tool_use")) {
             ToolCallDelta call = toolCallStart(index, block);
-            const json *input = Json::member(block, "input");
-            call.argumentsFragment =
-                input && !input->is_null() ? QString::fromUtf8(Wire::dumpJson(*input)) : QStringLiteral("{}");
+            call.argumentsFragment = inputText(orderedBlock);
             out.append(StreamEvent::toolCallDelta(std::move(call)));
         }
         ++index;
@@ -282,8 +324,12 @@ void appendMessage(const json &message, const json &content, QList<StreamEvent> 
     }
 }
 
-bool readWholeBody(const json &payload, QList<StreamEvent> &out)
+// The body is parsed keeping its members in order, so that tool inputs (and a structured answer)
+// become text in the order the server wrote them; everything else is read through the Json::
+// helpers, which take nlohmann::json.
+bool readWholeBody(const ordered &body, const QString &answerTool, QList<StreamEvent> &out)
 {
+    const json payload = body;
     if (isErrorPayload(payload)) {
         out.append(StreamEvent::failure(providerError(payload, QString())));
         return false;
@@ -296,7 +342,7 @@ bool readWholeBody(const json &payload, QList<StreamEvent> &out)
         return false;
     }
     try {
-        appendMessage(payload, *content, out);
+        appendMessage(payload, *content, body.at("content"), answerTool, out);
     } catch (const json::exception &e) {
         out.append(StreamEvent::failure(
             Lathe::Error{ErrorCode::Protocol,
@@ -360,9 +406,9 @@ QString systemPrompt(const QList<ChatMessage> &messages)
     return parts.join(QStringLiteral("\n\n"));
 }
 
-// What the model reads: model, system prompt, messages and tools. A Messages request adds its
-// generation settings; a count_tokens request is exactly this (protocols.md §7).
-json promptBody(const ChatRequest &request)
+// What the model reads: model, system prompt, messages, tools and the tool choice. A Messages
+// request adds its generation settings; a count_tokens request is exactly this (protocols.md §7).
+ordered promptBody(const ChatRequest &request)
 {
     json body = {{"model", request.model.toStdString()}};
     if (const QString system = systemPrompt(request.messages); !system.isEmpty())
@@ -380,12 +426,25 @@ json promptBody(const ChatRequest &request)
         }
         body["tools"] = std::move(tools);
     }
-    return body;
+
+    // Ordered from here on, so that the answer schema keeps the caller's property order.
+    ordered prompt = body;
+    if (const auto &format = request.responseFormat) {
+        // The answer tool comes last and is forced, so the model answers by calling it; a forced
+        // tool_use block carries no text before it (Anthropic's tool-use docs).
+        if (!prompt.contains("tools"))
+            prompt["tools"] = ordered::array();
+        prompt["tools"].push_back({{"name", format->name.toStdString()},
+                                   {"description", kAnswerToolDescription},
+                                   {"input_schema", Wire::responseSchema(*format)}});
+        prompt["tool_choice"] = {{"type", "tool"}, {"name", format->name.toStdString()}};
+    }
+    return prompt;
 }
 
 // A POST of `body` to `path` with the headers every Anthropic endpoint takes.
 OutgoingRequest post(const ProviderEndpoint &endpoint, const QString &path, const QByteArray &accept,
-                     const json &body)
+                     const ordered &body)
 {
     OutgoingRequest outgoing;
     outgoing.url = Wire::appendPath(endpoint.baseUrl, path);
@@ -405,7 +464,7 @@ OutgoingRequest post(const ProviderEndpoint &endpoint, const QString &path, cons
 OutgoingRequest AnthropicProtocol::buildRequest(const ProviderEndpoint &endpoint,
                                                 const ChatRequest &request) const
 {
-    json body = promptBody(request);
+    ordered body = promptBody(request);
     // max_tokens is required by the Messages API (protocols.md §6) and there is no "as much as
     // the model allows" value. 4096 is the output limit of the smallest Claude models (the
     // Claude 3 family), so every model accepts it, and it is long enough for an ordinary
@@ -429,8 +488,11 @@ OutgoingRequest AnthropicProtocol::buildCountTokensRequest(const ProviderEndpoin
 std::unique_ptr<ResponseDecoder> AnthropicProtocol::createDecoder(const ChatRequest &request) const
 {
     if (request.stream)
-        return std::make_unique<StreamingDecoder>();
-    return Wire::wholeBodyDecoder(readWholeBody);
+        return std::make_unique<StreamingDecoder>(answerToolOf(request));
+    return Wire::wholeBodyDecoder<ordered>(
+        [answerTool = answerToolOf(request)](const ordered &body, QList<StreamEvent> &out) {
+            return readWholeBody(body, answerTool, out);
+        });
 }
 
 } // namespace Lathe::Providers

@@ -19,6 +19,12 @@ namespace Lathe::Providers
  * Token counts are normalised so that they compare with other providers: inputTokens is every
  * prompt token (Anthropic's input_tokens plus cache reads plus cache writes, which Anthropic
  * reports apart) and cachedInputTokens the part read from the cache.
+ *
+ * A ResponseFormat becomes a forced tool named after it (`tool_choice: {type: "tool"}`) whose
+ * input_schema is the format's schema. The decoder of such a request turns that tool's input
+ * (streamed input_json_delta fragments, or the whole input object) into TextDelta events, so
+ * the structured answer reads as text, as on every other provider; the finish reason stays
+ * Anthropic's own, "tool_use".
  */
 class AnthropicProtocol final : public ProviderProtocol
 {
@@ -30,9 +36,9 @@ public:
 
     OutgoingRequest buildRequest(const ProviderEndpoint &endpoint, const ChatRequest &request) const override;
     /**
-     * `POST {base}/v1/messages/count_tokens`: the request's model, system prompt, messages and
-     * tools, with the Messages API's headers and without its generation settings. The answer
-     * is {"input_tokens": N}.
+     * `POST {base}/v1/messages/count_tokens`: the request's model, system prompt, messages,
+     * tools and tool choice (with the answer tool of a ResponseFormat), with the Messages API's headers and
+     * without its generation settings. The answer is {"input_tokens": N}.
      */
     OutgoingRequest buildCountTokensRequest(const ProviderEndpoint &endpoint,
                                             const ChatRequest &request) const;

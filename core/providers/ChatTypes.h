@@ -70,6 +70,19 @@ struct ToolDefinition
     QByteArray parametersSchema; ///< JSON Schema of the arguments, as JSON text
 };
 
+/**
+ * Structured output: the answer must be a JSON instance of `schema`. Each protocol asks for it
+ * natively (OpenAI's json_schema response format, Gemini's responseJsonSchema, Ollama's format,
+ * and for Anthropic a forced tool whose input is the answer, which its decoder turns back into
+ * text), so the answer arrives as ordinary text on every provider.
+ */
+struct ResponseFormat
+{
+    QByteArray schema;                       ///< JSON Schema of the answer, as JSON text (an object)
+    QString name = QStringLiteral("answer"); ///< 1-64 letters, digits, '_' or '-' (OpenAI's rule)
+    bool strict = true;                      ///< OpenAI's strict mode; the other protocols have none
+};
+
 /** One chat request in provider-neutral form; adapters turn it into their wire format. */
 struct ChatRequest
 {
@@ -78,6 +91,7 @@ struct ChatRequest
     std::optional<double> temperature;
     std::optional<int> maxOutputTokens;
     QList<ToolDefinition> tools;
+    std::optional<ResponseFormat> responseFormat; ///< set: the answer is JSON following its schema
     bool stream = true;
 };
 

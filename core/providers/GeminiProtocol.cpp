@@ -291,7 +291,7 @@ json promptBody(const ChatRequest &request)
 
 // A POST of `body` to `url` with the headers every Gemini method takes.
 OutgoingRequest post(const ProviderEndpoint &endpoint, const QUrl &url, const QByteArray &accept,
-                     const json &body)
+                     const nlohmann::ordered_json &body)
 {
     OutgoingRequest outgoing;
     outgoing.url = url;
@@ -319,6 +319,15 @@ OutgoingRequest GeminiProtocol::buildRequest(const ProviderEndpoint &endpoint,
     if (!generationConfig.empty())
         body["generationConfig"] = std::move(generationConfig);
 
+    // Ordered from here on, so that the schema keeps the caller's property order, which Gemini
+    // follows when it writes the answer. responseJsonSchema takes JSON Schema as it is (the older
+    // responseSchema takes Google's OpenAPI subset) and requires the JSON MIME type beside it.
+    nlohmann::ordered_json wire = body;
+    if (request.responseFormat) {
+        wire["generationConfig"]["responseMimeType"] = "application/json";
+        wire["generationConfig"]["responseJsonSchema"] = Wire::responseSchema(*request.responseFormat);
+    }
+
     QUrl url =
         methodUrl(endpoint.baseUrl, request.model,
                   request.stream ? QLatin1String("streamGenerateContent") : QLatin1String("generateContent"));
@@ -329,7 +338,7 @@ OutgoingRequest GeminiProtocol::buildRequest(const ProviderEndpoint &endpoint,
         query.addQueryItem(QStringLiteral("alt"), QStringLiteral("sse"));
         url.setQuery(query);
     }
-    return post(endpoint, url, request.stream ? "text/event-stream" : "application/json", body);
+    return post(endpoint, url, request.stream ? "text/event-stream" : "application/json", wire);
 }
 
 OutgoingRequest GeminiProtocol::buildCountTokensRequest(const ProviderEndpoint &endpoint,

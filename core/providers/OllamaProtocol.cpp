@@ -254,6 +254,12 @@ OutgoingRequest OllamaProtocol::buildRequest(const ProviderEndpoint &endpoint,
         body["tools"] = std::move(tools);
     }
 
+    // Ollama takes the schema itself as `format` (protocols.md §9) and turns it into a grammar
+    // that constrains sampling; ordered, so that the schema keeps the caller's property order.
+    nlohmann::ordered_json wire = body;
+    if (request.responseFormat)
+        wire["format"] = Wire::responseSchema(*request.responseFormat);
+
     OutgoingRequest outgoing;
     outgoing.url = Wire::appendPath(endpoint.baseUrl, QStringLiteral("/api/chat"));
     outgoing.headers.emplaceBack("Content-Type", "application/json");
@@ -263,7 +269,7 @@ OutgoingRequest OllamaProtocol::buildRequest(const ProviderEndpoint &endpoint,
     // A local server takes no key; ollama.com's cloud API takes `Authorization: Bearer`.
     Wire::addAuthHeader(endpoint, "Authorization", outgoing);
     Wire::addExtraHeaders(endpoint, outgoing);
-    outgoing.body = Wire::dumpJson(body);
+    outgoing.body = Wire::dumpJson(wire);
     return outgoing;
 }
 

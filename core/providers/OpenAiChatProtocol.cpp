@@ -249,13 +249,23 @@ OutgoingRequest OpenAiChatProtocol::buildRequest(const ProviderEndpoint &endpoin
         body["tools"] = std::move(tools);
     }
 
+    // Ordered from here on, so that the schema keeps the caller's property order (protocols.md §4).
+    nlohmann::ordered_json wire = body;
+    if (const auto &format = request.responseFormat) {
+        wire["response_format"] = {{"type", "json_schema"},
+                                   {"json_schema",
+                                    {{"name", format->name.toStdString()},
+                                     {"schema", Wire::responseSchema(*format)},
+                                     {"strict", format->strict}}}};
+    }
+
     OutgoingRequest outgoing;
     outgoing.url = Wire::appendPath(endpoint.baseUrl, QStringLiteral("/chat/completions"));
     outgoing.headers.emplaceBack("Content-Type", "application/json");
     outgoing.headers.emplaceBack("Accept", request.stream ? "text/event-stream" : "application/json");
     Wire::addAuthHeader(endpoint, "Authorization", outgoing);
     Wire::addExtraHeaders(endpoint, outgoing);
-    outgoing.body = Wire::dumpJson(body);
+    outgoing.body = Wire::dumpJson(wire);
     return outgoing;
 }
 

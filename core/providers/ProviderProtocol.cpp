@@ -155,7 +155,42 @@ Result<void> validateChatRequest(const ChatRequest &request)
                         QStringLiteral("tools[%1].parameters").arg(i));
         }
     }
+    if (request.responseFormat) {
+        const QString &name = request.responseFormat->name;
+        if (!toolName.match(name).hasMatch())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("response format name \"%1\" must be 1-64 letters, digits, '_' or '-'")
+                            .arg(name),
+                        QStringLiteral("responseFormat.name"));
+        for (qsizetype i = 0; i < request.tools.size(); ++i) {
+            if (request.tools[i].name == name)
+                return fail(
+                    ErrorCode::InvalidArgument,
+                    QStringLiteral("response format name \"%1\" is also the name of a tool; Anthropic "
+                                   "receives the format as a tool of that name, so rename one")
+                        .arg(name),
+                    QStringLiteral("responseFormat.name"));
+        }
+        if (auto schema = parseResponseSchema(*request.responseFormat); !schema)
+            return tl::unexpected(schema.error());
+    }
     return {};
+}
+
+Result<nlohmann::ordered_json> parseResponseSchema(const ResponseFormat &format)
+{
+    const QString where = QStringLiteral("responseFormat.schema");
+    nlohmann::ordered_json schema;
+    try {
+        schema = nlohmann::ordered_json::parse(format.schema.constBegin(), format.schema.constEnd());
+    } catch (const nlohmann::ordered_json::parse_error &e) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("the response schema is not JSON: ") + QString::fromUtf8(e.what()), where);
+    }
+    if (!schema.is_object())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the response schema must be a JSON object"),
+                    where);
+    return schema;
 }
 
 namespace Wire
@@ -198,9 +233,21 @@ nlohmann::json toolParameters(const ToolDefinition &tool)
     return schema.is_object() ? schema : nlohmann::json::object();
 }
 
+nlohmann::ordered_json responseSchema(const ResponseFormat &format)
+{
+    // validateChatRequest() has run: a schema that is not a JSON object cannot get here.
+    return parseResponseSchema(format).value_or(nlohmann::ordered_json::object());
+}
+
 QByteArray dumpJson(const nlohmann::json &body)
 {
     return QByteArray::fromStdString(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+QByteArray dumpJson(const nlohmann::ordered_json &body)
+{
+    return QByteArray::fromStdString(
+        body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 QString streamWhere(qint64 byteOffset)

@@ -67,10 +67,19 @@ const ProviderProtocol &protocolFor(WireProtocol protocol);
 
 /**
  * Checks what every protocol relies on, once, before a request is built: a model, at least one
- * message with a known role, tool names of 1-64 letters, digits, '_' or '-', and tool parameter
- * schemas that are JSON objects. The error names the field (e.g. `tools[1].parameters`).
+ * message with a known role, tool names of 1-64 letters, digits, '_' or '-', tool parameter
+ * schemas that are JSON objects, and a response format whose name follows the tool-name rule
+ * and is no tool's (Anthropic receives the format as a tool of that name) and whose schema is a
+ * JSON object. The error names the field (e.g. `tools[1].parameters`, `responseFormat.schema`).
  */
 Result<void> validateChatRequest(const ChatRequest &request);
+
+/**
+ * A response format's schema, parsed keeping its members in order: models write the answer's
+ * properties in the order the schema lists them, so the order is part of what the caller asked
+ * for. Fails naming `responseFormat.schema` when the text is not JSON or not an object.
+ */
+Result<nlohmann::ordered_json> parseResponseSchema(const ResponseFormat &format);
 
 /// Helpers shared by the protocol implementations.
 namespace Wire
@@ -85,8 +94,11 @@ void addAuthHeader(const ProviderEndpoint &endpoint, const QByteArray &defaultHe
 void addExtraHeaders(const ProviderEndpoint &endpoint, OutgoingRequest &request);
 /** A validated tool's parameter schema as JSON. */
 nlohmann::json toolParameters(const ToolDefinition &tool);
+/** A validated response format's schema, in its own member order (see parseResponseSchema()). */
+nlohmann::ordered_json responseSchema(const ResponseFormat &format);
 /** JSON text as bytes; invalid UTF-8 never reaches the wire (QString always converts cleanly). */
 QByteArray dumpJson(const nlohmann::json &body);
+QByteArray dumpJson(const nlohmann::ordered_json &body);
 
 /** `stream byte N`: where in a streamed body an error is, N counted from 0. */
 QString streamWhere(qint64 byteOffset);

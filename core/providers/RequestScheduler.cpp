@@ -39,6 +39,9 @@ qint64 estimateRequestTokens(const ChatRequest &request)
         characters += message.content.size();
     for (const ToolDefinition &tool : request.tools)
         characters += tool.description.size() + tool.parametersSchema.size();
+    // Providers compile the answer schema into the prompt too (Anthropic as a tool definition).
+    if (request.responseFormat)
+        characters += request.responseFormat->schema.size();
     return (characters + 3) / 4 + std::max(0, request.maxOutputTokens.value_or(0));
 }
 

@@ -8,6 +8,7 @@
 #include "ChatOutcome.h"
 #include "ChatRun.h"
 #include "ChatTypes.h"
+#include "structured/StructuredRun.h"
 
 namespace Lathe::Providers
 {
@@ -37,6 +38,16 @@ public:
      *  replaced by each target's model), retrying under `policy`. */
     StreamId start(const QList<ChatTarget> &targets, const ChatRequest &request,
                    const RetryPolicy &policy = {});
+    /**
+     * Asks for an answer that validates against `schema` (see Structured::StructuredRun):
+     * eventsReceived(), streamQueued() and attemptFinished() report each answer as for start(),
+     * structuredAttemptStarted() and structuredAttemptFinished() each answer's fate, and
+     * structuredFinished() (not streamFinished()) the end.
+     */
+    StreamId startStructured(const QList<ChatTarget> &targets, const ChatRequest &request,
+                             const Schema::JsonSchema &schema, const QByteArray &schemaJson,
+                             const Structured::StructuredOutputPolicy &policy,
+                             const RetryPolicy &retryPolicy = {});
     /** Stops a stream; no signal for it follows, not even streamFinished(). */
     void cancel(StreamId id);
     bool isActive(StreamId id) const { return m_active.contains(id); }
@@ -54,6 +65,11 @@ Q_SIGNALS:
     void ledgerFailed(const QString &message);
     void eventsReceived(Lathe::Providers::StreamId id, const QList<Lathe::Providers::StreamEvent> &events);
     void streamFinished(Lathe::Providers::StreamId id, const Lathe::Providers::RunOutcome &outcome);
+    void structuredAttemptStarted(Lathe::Providers::StreamId id, int targetIndex, int attempt);
+    void structuredAttemptFinished(Lathe::Providers::StreamId id,
+                                   const Lathe::Structured::StructuredAttempt &attempt);
+    void structuredFinished(Lathe::Providers::StreamId id,
+                            const Lathe::Structured::StructuredOutcome &outcome);
 
 private:
     class Worker;
@@ -62,6 +78,9 @@ private:
     void forwardAttempt(StreamId id, const AttemptRecord &attempt, int nextWaitMs, int nextTarget);
     void forwardEvents(StreamId id, const QList<StreamEvent> &events);
     void forwardFinished(StreamId id, const RunOutcome &outcome);
+    void forwardStructuredStarted(StreamId id, int targetIndex, int attempt);
+    void forwardStructuredAttempt(StreamId id, const Structured::StructuredAttempt &attempt);
+    void forwardStructuredFinished(StreamId id, const Structured::StructuredOutcome &outcome);
 
     QThread m_thread;
     Worker *m_worker;

@@ -50,6 +50,8 @@ private Q_SLOTS:
     void maxTokensFinishesWithMaxTokensAndCompletes();
     void toolCallFaultAssemblesOneToolCall_data();
     void toolCallFaultAssemblesOneToolCall();
+    void structuredAnswerFollowsTheSchemaOrTheFault_data();
+    void structuredAnswerFollowsTheSchemaOrTheFault();
     void faultsEndTheCallWithTheRightError_data();
     void faultsEndTheCallWithTheRightError();
     void malformedEventIsReportedAtItsStreamByteOffset();
@@ -200,6 +202,39 @@ void AnthropicE2eTest::toolCallFaultAssemblesOneToolCall()
         // One delta opening the call, then one per argument fragment.
         QCOMPARE(countOf(result.events, StreamEvent::Kind::ToolCallDelta), expected.pieceCount() + 1);
     }
+}
+
+void AnthropicE2eTest::structuredAnswerFollowsTheSchemaOrTheFault_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<bool>("stream");
+    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
+        for (const bool stream : {true, false})
+            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
+                << QString::fromLatin1(fault) << stream;
+    }
+}
+
+void AnthropicE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
+{
+    QFETCH(QString, fault);
+    QFETCH(bool, stream);
+
+    const QString model =
+        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const Run result = run(structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
+    QVERIFY(result.finished);
+    // A whole answer's tool input is a JSON object, which the simulator writes with its members
+    // sorted; broken JSON cannot be a tool input, so the simulator sends it as a text block.
+    const bool brokenJson = fault == QLatin1String("invalid-json");
+    const QString mismatch =
+        structuredAnswerMismatch(result.outcome, bookSchema(), fault, stream || brokenJson);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    QCOMPARE(textOf(result.events), result.outcome.text);
+    QCOMPARE(countOf(result.events, StreamEvent::Kind::ToolCallDelta), qsizetype(0));
+    // Anthropic's own word for the forced tool's answer, passed on as the provider said it.
+    QCOMPARE(result.outcome.finishReason,
+             !stream && brokenJson ? QStringLiteral("end_turn") : QStringLiteral("tool_use"));
 }
 
 void AnthropicE2eTest::faultsEndTheCallWithTheRightError_data()

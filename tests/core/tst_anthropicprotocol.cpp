@@ -28,6 +28,7 @@ using Lathe::Providers::ChatRequest;
 using Lathe::Providers::OutgoingRequest;
 using Lathe::Providers::ProviderEndpoint;
 using Lathe::Providers::ProviderProtocol;
+using Lathe::Providers::ResponseFormat;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
@@ -38,6 +39,9 @@ using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::fixedSizeChunks;
 using Lathe::TestSupport::headerValues;
 using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::orderedBodyOf;
+using Lathe::TestSupport::responseSchemaAsWritten;
+using Lathe::TestSupport::responseSchemaOnTheWire;
 using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
 using namespace Lathe::TestSupport::EventLines;
@@ -69,6 +73,34 @@ ProviderEndpoint endpoint(const QString &baseUrl = QStringLiteral("https://api.a
     result.baseUrl = QUrl(baseUrl);
     result.apiKey = apiKey;
     return result;
+}
+
+// sampleRequest() asking for a structured answer named "book".
+ChatRequest structuredRequest(bool stream)
+{
+    ChatRequest request = sampleRequest(stream);
+    request.responseFormat = ResponseFormat{responseSchemaAsWritten(), QStringLiteral("book"), true};
+    return request;
+}
+
+// A stream in which the model calls the tool `name` with the input fragments `fragments`.
+QByteArray toolUseStream(const char *name, const QList<QByteArray> &fragments)
+{
+    QByteArray stream =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":30,"
+        "\"output_tokens\":1}}}\n\n"
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+        "{\"type\":\"tool_use\",\"id\":\"toolu_01B\",\"name\":\"" +
+        QByteArray(name) + "\",\"input\":{}}}\n\n";
+    for (const QByteArray &fragment : fragments) {
+        stream += "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                  "{\"type\":\"input_json_delta\",\"partial_json\":" +
+                  QByteArray::fromStdString(json(fragment.toStdString()).dump()) + "}}\n\n";
+    }
+    return stream + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                    "\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":12}}\n\n"
+                    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 }
 
 QString transcriptPath(const QString &name)
@@ -125,6 +157,7 @@ private Q_SLOTS:
     void maxTokensIsAlwaysSent();
     void bodyHasTemperatureAndStreamOnlyWhenSet();
     void toolsHaveNameDescriptionAndInputSchema();
+    void responseFormatIsAForcedAnswerToolAfterTheTools();
 
     // streaming decoder
     void decodesRecordedTranscript_data();
@@ -133,10 +166,13 @@ private Q_SLOTS:
     void decodesInlineStreams_data();
     void decodesInlineStreams();
     void malformedStreamEventErrorCarriesTheParserReason();
+    void answerToolInputStreamsAsText_data();
+    void answerToolInputStreamsAsText();
 
     // non-streaming decoder
     void decodesWholeMessageOnlyAtFinish_data();
     void decodesWholeMessageOnlyAtFinish();
+    void wholeAnswerToolInputIsTextInTheServersOrder();
 
     // HTTP errors
     void httpErrorReadsAnthropicErrorBodies_data();
@@ -145,6 +181,7 @@ private Q_SLOTS:
     // the simulator reads what the adapter writes
     void simulatorHandlesOnlyPostV1MessagesAndCountTokens();
     void simulatorReadsTheAdaptersRequest();
+    void simulatorReadsTheForcedAnswerTool();
     void simulatorRejectsWhatTheRealApiRejects_data();
     void simulatorRejectsWhatTheRealApiRejects();
     void simulatorErrorBodiesHaveAnthropicsShape_data();
@@ -357,6 +394,38 @@ void AnthropicProtocolTest::toolsHaveNameDescriptionAndInputSchema()
         {"name":"get_weather","description":"Weather for a city",
          "input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}},
         {"name":"current_time","input_schema":{"type":"object","properties":{}}}])")));
+}
+
+void AnthropicProtocolTest::responseFormatIsAForcedAnswerToolAfterTheTools()
+{
+    ChatRequest request = structuredRequest(true);
+    request.tools = {ToolDefinition{QStringLiteral("lookup"), QString(), QByteArray()}};
+    const QString expectedTools =
+        QStringLiteral(
+            "[{\"input_schema\":{\"properties\":{},\"type\":\"object\"},\"name\":\"lookup\"},"
+            "{\"name\":\"book\",\"description\":\"Respond with the answer, as this tool's input.\","
+            "\"input_schema\":%1}]")
+            .arg(responseSchemaOnTheWire());
+    const QString expectedChoice = QStringLiteral("{\"type\":\"tool\",\"name\":\"book\"}");
+
+    const nlohmann::ordered_json body = orderedBodyOf(protocol().buildRequest(endpoint(), request));
+    QCOMPARE(jsonText(body.at("tools")), expectedTools);
+    QCOMPARE(jsonText(body.at("tool_choice")), expectedChoice);
+    // The forced tool is part of the prompt, so a token count counts it too.
+    const auto counted =
+        static_cast<const AnthropicProtocol &>(protocol()).buildCountTokensRequest(endpoint(), request);
+    QCOMPARE(jsonText(orderedBodyOf(counted).at("tools")), expectedTools);
+    QCOMPARE(jsonText(orderedBodyOf(counted).at("tool_choice")), expectedChoice);
+
+    request.tools.clear();
+    QCOMPARE(jsonText(orderedBodyOf(protocol().buildRequest(endpoint(), request)).at("tools")),
+             QStringLiteral("[{\"name\":\"book\",\"description\":\"Respond with the answer, as this tool's "
+                            "input.\",\"input_schema\":%1}]")
+                 .arg(responseSchemaOnTheWire()));
+    request.responseFormat.reset();
+    const json plain = bodyOf(protocol().buildRequest(endpoint(), request));
+    QVERIFY(!plain.contains("tools"));
+    QVERIFY(!plain.contains("tool_choice"));
 }
 
 namespace
@@ -596,6 +665,65 @@ void AnthropicProtocolTest::malformedStreamEventErrorCarriesTheParserReason()
     QVERIFY(!decoder->isComplete());
 }
 
+void AnthropicProtocolTest::answerToolInputStreamsAsText_data()
+{
+    QTest::addColumn<QByteArray>("transcript");
+    QTest::addColumn<bool>("structured"); // the request asked for an answer named "book"
+    QTest::addColumn<QStringList>("events");
+    QTest::addColumn<bool>("complete");
+
+    const QList<QByteArray> fragments{"{\"title\":", " \"Dune\", \"auth", "or\": \"Frank Herbert\"}"};
+    const QString first = QStringLiteral("{\"title\":");
+    const QString second = QStringLiteral(" \"Dune\", \"auth");
+    const QString third = QStringLiteral("or\": \"Frank Herbert\"}");
+    const QString start = usage(30, 1, -1);
+    const QString end = usage(30, 12, -1);
+    QTest::newRow("the answer tool's input fragments are text")
+        << toolUseStream("book", fragments) << true
+        << QStringList{start, text(first), text(second), text(third), finish(QStringLiteral("tool_use")), end}
+        << true;
+    QTest::newRow("an answer tool without input fragments answers {}")
+        << toolUseStream("book", {}) << true
+        << QStringList{start, text(QStringLiteral("{}")), finish(QStringLiteral("tool_use")), end} << true;
+    QTest::newRow("another tool stays a tool call")
+        << toolUseStream("lookup", fragments) << true
+        << QStringList{start,
+                       tool(0, QStringLiteral("toolu_01B"), QStringLiteral("lookup"), QString()),
+                       tool(0, QString(), QString(), first),
+                       tool(0, QString(), QString(), second),
+                       tool(0, QString(), QString(), third),
+                       finish(QStringLiteral("tool_use")),
+                       end}
+        << true;
+    QTest::newRow("without a response format a tool named like one is a tool call")
+        << toolUseStream("book", fragments) << false
+        << QStringList{start,
+                       tool(0, QStringLiteral("toolu_01B"), QStringLiteral("book"), QString()),
+                       tool(0, QString(), QString(), first),
+                       tool(0, QString(), QString(), second),
+                       tool(0, QString(), QString(), third),
+                       finish(QStringLiteral("tool_use")),
+                       end}
+        << true;
+}
+
+void AnthropicProtocolTest::answerToolInputStreamsAsText()
+{
+    QFETCH(QByteArray, transcript);
+    QFETCH(bool, structured);
+    QFETCH(QStringList, events);
+    QFETCH(bool, complete);
+
+    const ChatRequest request = structured ? structuredRequest(true) : sampleRequest(true);
+    const DecodedResponse whole = decodeChunks(protocol(), request, {transcript});
+    QCOMPARE(whole.events, events);
+    QCOMPARE(whole.complete, complete);
+    const QString mismatch = chunkingMismatch(transcript, [&request](const QByteArrayList &chunks) {
+        return decodeChunks(protocol(), request, chunks).toString();
+    });
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
 void AnthropicProtocolTest::decodesWholeMessageOnlyAtFinish_data()
 {
     QTest::addColumn<QByteArray>("body");
@@ -628,6 +756,14 @@ void AnthropicProtocolTest::decodesWholeMessageOnlyAtFinish_data()
                             QStringLiteral("{}")),
                        finish(QStringLiteral("tool_use")),
                        usage(50, 60, -1)}
+        << true;
+    QTest::newRow("tool input keeps the server's member order")
+        << QByteArrayLiteral("{\"type\":\"message\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_01C\","
+                             "\"name\":\"plot\",\"input\":{\"y\":2,\"x\":1}}],\"stop_reason\":\"tool_use\","
+                             "\"usage\":{\"input_tokens\":8,\"output_tokens\":9}}")
+        << QStringList{tool(0, QStringLiteral("toolu_01C"), QStringLiteral("plot"),
+                            QStringLiteral("{\"y\":2,\"x\":1}")),
+                       finish(QStringLiteral("tool_use")), usage(8, 9, -1)}
         << true;
     QTest::newRow("empty content at max_tokens")
         << QByteArrayLiteral(
@@ -663,6 +799,21 @@ void AnthropicProtocolTest::decodesWholeMessageOnlyAtFinish()
     QFETCH(bool, complete);
 
     const QString mismatch = wholeBodyMismatch(protocol(), sampleRequest(false), body, {events, complete});
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+void AnthropicProtocolTest::wholeAnswerToolInputIsTextInTheServersOrder()
+{
+    const QByteArray body = QByteArrayLiteral(
+        "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_"
+        "01D\","
+        "\"name\":\"book\",\"input\":{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965}}],"
+        "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":40,\"output_tokens\":20}}");
+    const QString mismatch = wholeBodyMismatch(
+        protocol(), structuredRequest(false), body,
+        {{text(QStringLiteral("{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965}")),
+          finish(QStringLiteral("tool_use")), usage(40, 20, -1)},
+         true});
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
 }
 
@@ -775,6 +926,27 @@ void AnthropicProtocolTest::simulatorReadsTheAdaptersRequest()
     QVERIFY(!whole->stream);
 }
 
+void AnthropicProtocolTest::simulatorReadsTheForcedAnswerTool()
+{
+    ChatRequest request = structuredRequest(true);
+    request.tools = {ToolDefinition{QStringLiteral("lookup"), QString(), QByteArray()}};
+    const auto parsed = AnthropicSimulation().parseRequest(
+        httpPost("/v1/messages", protocol().buildRequest(endpoint(), request).body));
+    QVERIFY2(parsed.has_value(), qPrintable(parsed ? QString() : parsed.error().message));
+    QCOMPARE(parsed->toolNames, (QStringList{QStringLiteral("lookup"), QStringLiteral("book")}));
+    QCOMPARE(parsed->responseTool, QStringLiteral("book"));
+    QVERIFY(parsed->responseSchema.has_value());
+    QCOMPARE(jsonText(*parsed->responseSchema), responseSchemaOnTheWire());
+
+    // Without tool_choice the model may answer in text: no answer is forced.
+    request.responseFormat.reset();
+    const auto free = AnthropicSimulation().parseRequest(
+        httpPost("/v1/messages", protocol().buildRequest(endpoint(), request).body));
+    QVERIFY(free.has_value());
+    QVERIFY(!free->responseSchema.has_value());
+    QVERIFY(free->responseTool.isEmpty());
+}
+
 void AnthropicProtocolTest::simulatorRejectsWhatTheRealApiRejects_data()
 {
     QTest::addColumn<QByteArray>("body");
@@ -805,6 +977,23 @@ void AnthropicProtocolTest::simulatorRejectsWhatTheRealApiRejects_data()
         << QByteArrayLiteral(
                R"({"model":"m","max_tokens":5,"temperature":1.5,"messages":[{"role":"user","content":"Hi"}]})")
         << QStringLiteral("temperature: Input should be a number from 0 to 1");
+    QTest::newRow("tool_choice naming no offered tool")
+        << QByteArrayLiteral(
+               "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+               "\"tools\":[{\"name\":\"a\",\"input_schema\":{\"type\":\"object\"}}],"
+               "\"tool_choice\":{\"type\":\"tool\",\"name\":\"b\"}}")
+        << QStringLiteral("tool_choice: Tool 'b' not found in tools");
+    QTest::newRow("tool_choice without a name")
+        << QByteArrayLiteral(
+               "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+               "\"tools\":[{\"name\":\"a\",\"input_schema\":{\"type\":\"object\"}}],"
+               "\"tool_choice\":{\"type\":\"tool\"}}")
+        << QStringLiteral("tool_choice.name: Field required");
+    QTest::newRow("forced tool without an input schema")
+        << QByteArrayLiteral(
+               "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+               "\"tools\":[{\"name\":\"a\"}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"a\"}}")
+        << QStringLiteral("tools.0.input_schema: Field required");
     QTest::newRow("no messages") << QByteArrayLiteral(R"({"model":"m","max_tokens":5,"messages":[]})")
                                  << QStringLiteral("messages: at least one message is required");
 }

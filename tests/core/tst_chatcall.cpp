@@ -117,6 +117,8 @@ private Q_SLOTS:
     void simulatorFaultsEndTheCallWithTheRightError_data();
     void simulatorFaultsEndTheCallWithTheRightError();
     void malformedEventIsReportedAtItsStreamByteOffset();
+    void structuredAnswerFollowsTheSchemaOrTheFault_data();
+    void structuredAnswerFollowsTheSchemaOrTheFault();
     void nothingListeningIsANetworkErrorNamingTheUrl();
     void cancelAfterFirstEventsFinishesOnceAndStopsEvents();
     void cancelFromInsideEventsReceivedFinishesOnce();
@@ -360,6 +362,33 @@ void TestChatCall::malformedEventIsReportedAtItsStreamByteOffset()
     QCOMPARE(result.outcome.error->where, QStringLiteral("stream byte %1").arg(brokenAt));
     // The simulator carries on after the broken event, and so does the client.
     QCOMPARE(result.outcome.text, expectedAnswer(request).text());
+    QCOMPARE(result.outcome.finishReason, QStringLiteral("stop"));
+}
+
+void TestChatCall::structuredAnswerFollowsTheSchemaOrTheFault_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<bool>("stream");
+    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
+        for (const bool stream : {true, false})
+            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
+                << QString::fromLatin1(fault) << stream;
+    }
+}
+
+void TestChatCall::structuredAnswerFollowsTheSchemaOrTheFault()
+{
+    QFETCH(QString, fault);
+    QFETCH(bool, stream);
+
+    const QString model =
+        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const Run result =
+        run(simulator(), structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
+    QVERIFY(result.finished);
+    const QString mismatch = structuredAnswerMismatch(result.outcome, bookSchema(), fault);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    QCOMPARE(textOf(result.events), result.outcome.text);
     QCOMPARE(result.outcome.finishReason, QStringLiteral("stop"));
 }
 

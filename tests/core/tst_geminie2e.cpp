@@ -10,6 +10,8 @@
 #include <QNetworkAccessManager>
 #include <QTest>
 
+#include <nlohmann/json.hpp>
+
 #include "ChatCallHarness.h"
 #include "RawHttpClient.h"
 #include "ScriptedHttpServer.h"
@@ -71,10 +73,13 @@ private Q_SLOTS:
     void maxTokensFinishesWithMaxTokens();
     void toolCallFaultGivesOneWholeCall_data();
     void toolCallFaultGivesOneWholeCall();
+    void structuredAnswerFollowsTheSchemaOrTheFault_data();
+    void structuredAnswerFollowsTheSchemaOrTheFault();
     void faultsEndTheCallWithTheRightError_data();
     void faultsEndTheCallWithTheRightError();
     void malformedEventIsReportedAtItsStreamByteOffset();
     void simulatorRejectsAStreamWithoutAltSse();
+    void simulatorRejectsAJsonSchemaWithoutTheJsonMimeType();
     void simulatorAnswersWithGooglesErrorShape();
 
     // against a scripted server
@@ -225,6 +230,33 @@ void GeminiE2eTest::toolCallFaultGivesOneWholeCall()
     QCOMPARE(outcome.usage.outputTokens, qint64(expected.pieceCount()));
 }
 
+void GeminiE2eTest::structuredAnswerFollowsTheSchemaOrTheFault_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<bool>("stream");
+    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
+        for (const bool stream : {true, false})
+            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
+                << QString::fromLatin1(fault) << stream;
+    }
+}
+
+void GeminiE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
+{
+    QFETCH(QString, fault);
+    QFETCH(bool, stream);
+
+    const QString model =
+        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const Run result =
+        run(simulator(), structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
+    QVERIFY(result.finished);
+    const QString mismatch = structuredAnswerMismatch(result.outcome, bookSchema(), fault);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    QCOMPARE(textOf(result.events), result.outcome.text);
+    QCOMPARE(result.outcome.finishReason, QStringLiteral("STOP"));
+}
+
 void GeminiE2eTest::faultsEndTheCallWithTheRightError_data()
 {
     QTest::addColumn<QString>("fault");
@@ -366,6 +398,27 @@ void GeminiE2eTest::simulatorRejectsAStreamWithoutAltSse()
         m_simulator->port(), rawPost("/v1beta/models/lathe-sim:streamGenerateContent?alt=sse", body));
     QCOMPARE(streamed.status, 200);
     QVERIFY(streamed.body.startsWith("data: {\"candidates\""));
+}
+
+void GeminiE2eTest::simulatorRejectsAJsonSchemaWithoutTheJsonMimeType()
+{
+    const ChatRequest request =
+        structuredRequest(QLatin1String(kModel), QStringLiteral("Hi"), bookSchema(), /*stream=*/false);
+    nlohmann::json body = nlohmann::json::parse(
+        Providers::protocolFor(WireProtocol::Gemini).buildRequest(simulator(), request).body.toStdString());
+    QCOMPARE(body.at("generationConfig").at("responseMimeType").get<std::string>(), "application/json");
+    body["generationConfig"].erase("responseMimeType");
+    const RawHttpResponse raw =
+        rawHttpExchange(m_simulator->port(), rawPost("/v1beta/models/lathe-sim:generateContent",
+                                                     QByteArray::fromStdString(body.dump())));
+    QCOMPARE(raw.status, 400);
+    const QJsonObject error =
+        QJsonDocument::fromJson(raw.body).object().value(QStringLiteral("error")).toObject();
+    const QString message = error.value(QStringLiteral("message")).toString();
+    QVERIFY2(
+        message.endsWith(QStringLiteral("'generationConfig.responseJsonSchema' requires "
+                                        "'generationConfig.responseMimeType' to be \"application/json\"")),
+        qPrintable(message));
 }
 
 void GeminiE2eTest::simulatorAnswersWithGooglesErrorShape()

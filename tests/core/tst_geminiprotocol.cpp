@@ -25,6 +25,7 @@ using Lathe::Providers::GeminiProtocol;
 using Lathe::Providers::OutgoingRequest;
 using Lathe::Providers::ProviderEndpoint;
 using Lathe::Providers::ProviderProtocol;
+using Lathe::Providers::ResponseFormat;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
@@ -35,6 +36,9 @@ using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::fixedSizeChunks;
 using Lathe::TestSupport::headerValues;
 using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::orderedBodyOf;
+using Lathe::TestSupport::responseSchemaAsWritten;
+using Lathe::TestSupport::responseSchemaOnTheWire;
 using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
 using namespace Lathe::TestSupport::EventLines;
@@ -185,6 +189,7 @@ private Q_SLOTS:
     void bodyMergesConsecutiveTurnsOfOneRoleAndSkipsEmptyMessages();
     void bodyHasGenerationConfigOnlyWhenSomethingIsSet();
     void bodyDeclaresToolsAsFunctionDeclarations();
+    void responseFormatIsAJsonMimeTypeAndSchemaInGenerationConfig();
 
     // streaming decoder
     void everyTranscriptFileHasExpectations();
@@ -407,6 +412,29 @@ void GeminiProtocolTest::bodyDeclaresToolsAsFunctionDeclarations()
          "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}},
         {"name":"ping","parameters":{"type":"object","properties":{}}}]}])");
     QCOMPARE(jsonText(body.at("tools")), jsonText(expected));
+}
+
+void GeminiProtocolTest::responseFormatIsAJsonMimeTypeAndSchemaInGenerationConfig()
+{
+    ChatRequest request = sampleRequest();
+    request.responseFormat = ResponseFormat{responseSchemaAsWritten(), QStringLiteral("book"), true};
+    const QString format =
+        QStringLiteral("\"responseMimeType\":\"application/json\",\"responseJsonSchema\":%1")
+            .arg(responseSchemaOnTheWire());
+    QCOMPARE(
+        jsonText(orderedBodyOf(protocol().buildRequest(endpoint(kGoogle), request)).at("generationConfig")),
+        QLatin1Char('{') + format + QLatin1Char('}'));
+
+    request.temperature = 0.5;
+    request.maxOutputTokens = 100;
+    QCOMPARE(
+        jsonText(orderedBodyOf(protocol().buildRequest(endpoint(kGoogle), request)).at("generationConfig")),
+        QStringLiteral("{\"maxOutputTokens\":100,\"temperature\":0.5,") + format + QLatin1Char('}'));
+
+    // countTokens counts the prompt, which the generation settings are not part of.
+    const OutgoingRequest counted =
+        static_cast<const GeminiProtocol &>(protocol()).buildCountTokensRequest(endpoint(kGoogle), request);
+    QVERIFY(!bodyOf(counted).at("generateContentRequest").contains("generationConfig"));
 }
 
 void GeminiProtocolTest::everyTranscriptFileHasExpectations()

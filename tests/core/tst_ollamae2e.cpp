@@ -71,6 +71,8 @@ private Q_SLOTS:
     void maxTokensFinishesWithLength();
     void toolCallFaultAssemblesOneWholeCall_data();
     void toolCallFaultAssemblesOneWholeCall();
+    void structuredAnswerFollowsTheSchemaOrTheFault_data();
+    void structuredAnswerFollowsTheSchemaOrTheFault();
     void faultsEndTheCallWithTheRightError_data();
     void faultsEndTheCallWithTheRightError();
     void malformedLineIsReportedWhereItBreaks();
@@ -234,6 +236,32 @@ void OllamaE2eTest::toolCallFaultAssemblesOneWholeCall()
     QVERIFY(outcome.text.isEmpty());
     QCOMPARE(outcome.finishReason, QStringLiteral("stop")); // Ollama has no tool-call reason
     QCOMPARE(outcome.usage.outputTokens, qint64(expected.pieceCount()));
+}
+
+void OllamaE2eTest::structuredAnswerFollowsTheSchemaOrTheFault_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<bool>("stream");
+    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
+        for (const bool stream : {true, false})
+            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
+                << QString::fromLatin1(fault) << stream;
+    }
+}
+
+void OllamaE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
+{
+    QFETCH(QString, fault);
+    QFETCH(bool, stream);
+
+    const QString model =
+        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const Run result = run(structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
+    QVERIFY(result.finished);
+    const QString mismatch = structuredAnswerMismatch(result.outcome, bookSchema(), fault);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    QCOMPARE(textOf(result.events), result.outcome.text);
+    QCOMPARE(result.outcome.finishReason, QStringLiteral("stop"));
 }
 
 void OllamaE2eTest::faultsEndTheCallWithTheRightError_data()

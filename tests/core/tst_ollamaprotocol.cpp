@@ -25,6 +25,7 @@ using Lathe::Providers::OllamaProtocol;
 using Lathe::Providers::OutgoingRequest;
 using Lathe::Providers::ProviderEndpoint;
 using Lathe::Providers::ProviderProtocol;
+using Lathe::Providers::ResponseFormat;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
@@ -34,6 +35,9 @@ using Lathe::TestSupport::decodeChunks;
 using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::headerValues;
 using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::orderedBodyOf;
+using Lathe::TestSupport::responseSchemaAsWritten;
+using Lathe::TestSupport::responseSchemaOnTheWire;
 using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
 using namespace Lathe::TestSupport::EventLines;
@@ -99,6 +103,7 @@ private Q_SLOTS:
     void bodyPutsSamplingInOptions_data();
     void bodyPutsSamplingInOptions();
     void bodyListsToolsAsFunctions();
+    void responseFormatIsTheSchemaAsFormat();
 
     // streamed answers
     void decodesStreamTranscript_data();
@@ -265,6 +270,16 @@ void OllamaProtocolTest::bodyListsToolsAsFunctions()
         R"("parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}},)"
         R"({"type":"function","function":{"name":"now","parameters":{"type":"object","properties":{}}}}])");
     QCOMPARE(jsonText(body.at("tools")), jsonText(expected));
+}
+
+void OllamaProtocolTest::responseFormatIsTheSchemaAsFormat()
+{
+    ChatRequest request = sampleRequest();
+    QVERIFY(!bodyOf(protocol().buildRequest(local(), request)).contains("format"));
+
+    request.responseFormat = ResponseFormat{responseSchemaAsWritten(), QStringLiteral("book"), true};
+    QCOMPARE(jsonText(orderedBodyOf(protocol().buildRequest(local(), request)).at("format")),
+             responseSchemaOnTheWire());
 }
 
 void OllamaProtocolTest::decodesStreamTranscript_data()

@@ -21,9 +21,11 @@ using Lathe::Providers::OpenAiChatProtocol;
 using Lathe::Providers::OutgoingRequest;
 using Lathe::Providers::ProviderEndpoint;
 using Lathe::Providers::ProviderProtocol;
+using Lathe::Providers::ResponseFormat;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::TokenUsage;
 using Lathe::Providers::ToolCallDelta;
+using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
 using Lathe::TestSupport::bodyOf;
 using Lathe::TestSupport::chunkingMismatch;
@@ -31,6 +33,9 @@ using Lathe::TestSupport::decodeChunks;
 using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::headerValues;
 using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::orderedBodyOf;
+using Lathe::TestSupport::responseSchemaAsWritten;
+using Lathe::TestSupport::responseSchemaOnTheWire;
 using Lathe::TestSupport::visibleText;
 using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
@@ -91,6 +96,8 @@ private Q_SLOTS:
     void protocolForReturnsTheSameOpenAiChatProtocol();
     void streamEventFactoriesSetKindAndPayload();
     void tokenUsageIsEmptyOnlyWithoutInputAndOutputCounts();
+    void validateChatRequestChecksTheResponseFormat_data();
+    void validateChatRequestChecksTheResponseFormat();
 
     // buildRequest
     void urlAppendsChatCompletionsToBaseUrl_data();
@@ -102,6 +109,8 @@ private Q_SLOTS:
     void bodyHasTemperatureOnlyWhenSet();
     void maxTokensKeyDependsOnHost_data();
     void maxTokensKeyDependsOnHost();
+    void responseFormatIsAJsonSchemaInTheCallersOrder_data();
+    void responseFormatIsAJsonSchemaInTheCallersOrder();
 
     // streaming decoder
     void decodesStreamTranscript_data();
@@ -180,6 +189,70 @@ void OpenAiChatProtocolTest::tokenUsageIsEmptyOnlyWithoutInputAndOutputCounts()
     counts = TokenUsage{};
     counts.inputTokens = 0;
     QVERIFY(!counts.isEmpty());
+}
+
+void OpenAiChatProtocolTest::validateChatRequestChecksTheResponseFormat_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("schema");
+    QTest::addColumn<QString>("toolName"); // a tool the request also offers, if any
+    QTest::addColumn<QString>("where");    // empty: the request is valid
+    QTest::addColumn<QString>("messageContains");
+
+    const QByteArray schema = responseSchemaAsWritten();
+    const QString name = QStringLiteral("responseFormat.name");
+    const QString schemaField = QStringLiteral("responseFormat.schema");
+    QTest::newRow("the default name")
+        << ResponseFormat().name << schema << QString() << QString() << QString();
+    QTest::newRow("letters, digits, '_' and '-'")
+        << QStringLiteral("Book_v2-final") << schema << QStringLiteral("search") << QString() << QString();
+    QTest::newRow("64 characters") << QString(64, QLatin1Char('a')) << schema << QString() << QString()
+                                   << QString();
+    QTest::newRow("65 characters") << QString(65, QLatin1Char('a')) << schema << QString() << name
+                                   << QStringLiteral("must be 1-64 letters, digits, '_' or '-'");
+    QTest::newRow("a space") << QStringLiteral("my book") << schema << QString() << name
+                             << QStringLiteral("\"my book\" must be 1-64");
+    QTest::newRow("empty") << QString() << schema << QString() << name << QStringLiteral("must be 1-64");
+    QTest::newRow("a tool's name") << QStringLiteral("book") << schema << QStringLiteral("book") << name
+                                   << QStringLiteral("also the name of a tool");
+    QTest::newRow("schema not JSON") << QStringLiteral("book") << QByteArrayLiteral("{\"type\": ")
+                                     << QString() << schemaField
+                                     << QStringLiteral("the response schema is not JSON: ");
+    QTest::newRow("no schema") << QStringLiteral("book") << QByteArray() << QString() << schemaField
+                               << QStringLiteral("the response schema is not JSON: ");
+    QTest::newRow("schema an array") << QStringLiteral("book")
+                                     << QByteArrayLiteral("[{\"type\": \"object\"}]") << QString()
+                                     << schemaField
+                                     << QStringLiteral("the response schema must be a JSON object");
+    QTest::newRow("boolean schema") << QStringLiteral("book") << QByteArrayLiteral("true") << QString()
+                                    << schemaField
+                                    << QStringLiteral("the response schema must be a JSON object");
+}
+
+void OpenAiChatProtocolTest::validateChatRequestChecksTheResponseFormat()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, schema);
+    QFETCH(QString, toolName);
+    QFETCH(QString, where);
+    QFETCH(QString, messageContains);
+
+    ChatRequest request = sampleRequest();
+    ResponseFormat format;
+    format.schema = schema;
+    format.name = name;
+    request.responseFormat = format;
+    if (!toolName.isEmpty())
+        request.tools = {ToolDefinition{toolName, QString(), QByteArray()}};
+    const auto valid = Lathe::Providers::validateChatRequest(request);
+    if (where.isEmpty()) {
+        QVERIFY2(valid.has_value(), qPrintable(valid ? QString() : valid.error().toString()));
+        return;
+    }
+    QVERIFY(!valid.has_value());
+    QCOMPARE(valid.error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(valid.error().where, where);
+    QVERIFY2(valid.error().message.contains(messageContains), qPrintable(valid.error().message));
 }
 
 void OpenAiChatProtocolTest::urlAppendsChatCompletionsToBaseUrl_data()
@@ -312,6 +385,42 @@ void OpenAiChatProtocolTest::maxTokensKeyDependsOnHost()
     QVERIFY2(body.contains(key.toStdString()), qPrintable(jsonText(body)));
     QCOMPARE(body.at(key.toStdString()).get<int>(), 256);
     QVERIFY2(!body.contains(absentKey.toStdString()), qPrintable(jsonText(body)));
+}
+
+void OpenAiChatProtocolTest::responseFormatIsAJsonSchemaInTheCallersOrder_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("strict");
+
+    QTest::newRow("strict, named") << QStringLiteral("book") << true;
+    QTest::newRow("not strict, default name") << ResponseFormat().name << false;
+}
+
+void OpenAiChatProtocolTest::responseFormatIsAJsonSchemaInTheCallersOrder()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, strict);
+
+    const ProviderEndpoint local = endpoint(QStringLiteral("http://127.0.0.1:8080/v1"));
+    ChatRequest request = sampleRequest();
+    QVERIFY(!bodyOf(protocol().buildRequest(local, request)).contains("response_format"));
+
+    ResponseFormat format;
+    format.schema = responseSchemaAsWritten();
+    format.name = name;
+    format.strict = strict;
+    request.responseFormat = format;
+    const nlohmann::ordered_json body = orderedBodyOf(protocol().buildRequest(local, request));
+    QCOMPARE(
+        jsonText(body.at("response_format")),
+        QStringLiteral(
+            "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"%1\",\"schema\":%2,\"strict\":%3}}")
+            .arg(name, responseSchemaOnTheWire(), strict ? QStringLiteral("true") : QStringLiteral("false")));
+    // The rest of the request is what it was without a format.
+    request.responseFormat.reset();
+    nlohmann::json rest = bodyOf(protocol().buildRequest(local, request));
+    rest["response_format"] = nlohmann::json(body.at("response_format"));
+    QCOMPARE(jsonText(nlohmann::json(body)), jsonText(rest));
 }
 
 void OpenAiChatProtocolTest::decodesStreamTranscript_data()

@@ -48,6 +48,8 @@ private Q_SLOTS:
     void maxOutputTokensBelowOpenAisMinimumIsA400();
     void toolCallIsAssembledIntoOneCall_data();
     void toolCallIsAssembledIntoOneCall();
+    void structuredAnswerFollowsTheSchemaOrTheFault_data();
+    void structuredAnswerFollowsTheSchemaOrTheFault();
     void faultsEndTheCallWithTheRightError_data();
     void faultsEndTheCallWithTheRightError();
     void malformedEventIsReportedAtItsStreamByteOffset();
@@ -215,6 +217,32 @@ void OpenAiResponsesE2eTest::toolCallIsAssembledIntoOneCall()
     QCOMPARE(outcome.usage.outputTokens, qint64(expected.toolCall->argumentFragments.size()));
     QCOMPARE(countOf(result.events, StreamEvent::Kind::ToolCallDelta),
              stream ? expected.toolCall->argumentFragments.size() + 1 : qsizetype(1));
+}
+
+void OpenAiResponsesE2eTest::structuredAnswerFollowsTheSchemaOrTheFault_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<bool>("stream");
+    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
+        for (const bool stream : {true, false})
+            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
+                << QString::fromLatin1(fault) << stream;
+    }
+}
+
+void OpenAiResponsesE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
+{
+    QFETCH(QString, fault);
+    QFETCH(bool, stream);
+
+    const QString model =
+        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const Run result = run(structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
+    QVERIFY(result.finished);
+    const QString mismatch = structuredAnswerMismatch(result.outcome, bookSchema(), fault);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    QCOMPARE(textOf(result.events), result.outcome.text);
+    QCOMPARE(result.outcome.finishReason, QStringLiteral("completed"));
 }
 
 void OpenAiResponsesE2eTest::faultsEndTheCallWithTheRightError_data()

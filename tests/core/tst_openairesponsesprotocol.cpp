@@ -30,6 +30,7 @@ using Lathe::Providers::OpenAiResponsesProtocol;
 using Lathe::Providers::OutgoingRequest;
 using Lathe::Providers::ProviderEndpoint;
 using Lathe::Providers::ProviderProtocol;
+using Lathe::Providers::ResponseFormat;
 using Lathe::Providers::StreamEvent;
 using Lathe::Providers::ToolDefinition;
 using Lathe::Providers::WireProtocol;
@@ -40,6 +41,9 @@ using Lathe::TestSupport::DecodedResponse;
 using Lathe::TestSupport::fixedSizeChunks;
 using Lathe::TestSupport::headerValues;
 using Lathe::TestSupport::jsonText;
+using Lathe::TestSupport::orderedBodyOf;
+using Lathe::TestSupport::responseSchemaAsWritten;
+using Lathe::TestSupport::responseSchemaOnTheWire;
 using Lathe::TestSupport::visibleText;
 using Lathe::TestSupport::wholeBodyMismatch;
 using Kind = Lathe::Providers::StreamEvent::Kind;
@@ -131,6 +135,7 @@ private Q_SLOTS:
     void requestWithoutSystemMessageHasNoInstructions();
     void bodyHasStreamStoreTemperatureAndMaxOutputTokens();
     void toolsAreFlatFunctionsWithStrictOff();
+    void responseFormatIsTheFlatTextFormatInTheCallersOrder();
 
     // streaming decoder
     void decodesRecordedTranscripts_data();
@@ -148,6 +153,7 @@ private Q_SLOTS:
 
     // the simulator's side of the same API
     void simulatorReadsWhatBuildRequestWrites();
+    void simulatorReadsTheResponseSchemaInItsOrder();
     void simulatorRejectsWhatOpenAiRejects_data();
     void simulatorRejectsWhatOpenAiRejects();
     void simulatedStreamsDecodeToTheSimulatedAnswer_data();
@@ -290,6 +296,29 @@ void OpenAiResponsesProtocolTest::toolsAreFlatFunctionsWithStrictOff()
         {"type":"function","name":"now","strict":false,"parameters":{"type":"object","properties":{}}}
     ])");
     QCOMPARE(jsonText(body.at("tools")), jsonText(expected));
+}
+
+void OpenAiResponsesProtocolTest::responseFormatIsTheFlatTextFormatInTheCallersOrder()
+{
+    ChatRequest request = sampleRequest();
+    QVERIFY(!bodyOf(protocol().buildRequest(openAi(), request)).contains("text"));
+
+    ResponseFormat format;
+    format.schema = responseSchemaAsWritten();
+    format.name = QStringLiteral("book");
+    request.responseFormat = format;
+    const nlohmann::ordered_json body = orderedBodyOf(protocol().buildRequest(openAi(), request));
+    // Chat Completions' json_schema object, flattened into text.format (protocols.md §4).
+    QCOMPARE(jsonText(body.at("text")),
+             QStringLiteral("{\"format\":{\"type\":\"json_schema\",\"name\":\"book\",\"schema\":%1,"
+                            "\"strict\":true}}")
+                 .arg(responseSchemaOnTheWire()));
+
+    request.responseFormat->strict = false;
+    QCOMPARE(
+        jsonText(
+            orderedBodyOf(protocol().buildRequest(openAi(), request)).at("text").at("format").at("strict")),
+        QStringLiteral("false"));
 }
 
 void OpenAiResponsesProtocolTest::decodesRecordedTranscripts_data()
@@ -678,6 +707,20 @@ void OpenAiResponsesProtocolTest::simulatorReadsWhatBuildRequestWrites()
                           QStringLiteral("assistant:Hello"), QStringLiteral("user:Again")}));
 }
 
+void OpenAiResponsesProtocolTest::simulatorReadsTheResponseSchemaInItsOrder()
+{
+    ChatRequest request = sampleRequest();
+    request.responseFormat = ResponseFormat{responseSchemaAsWritten(), QStringLiteral("book"), true};
+    const OutgoingRequest outgoing =
+        protocol().buildRequest(endpoint(QStringLiteral("http://127.0.0.1:9/v1")), request);
+    const auto parsed =
+        OpenAiResponsesSimulation().parseRequest(httpPost(outgoing.url.path().toUtf8(), outgoing.body));
+    QVERIFY2(parsed.has_value(), qPrintable(parsed ? QString() : parsed.error().message));
+    QVERIFY(parsed->responseSchema.has_value());
+    QCOMPARE(jsonText(*parsed->responseSchema), responseSchemaOnTheWire());
+    QVERIFY(parsed->responseTool.isEmpty());
+}
+
 void OpenAiResponsesProtocolTest::simulatorRejectsWhatOpenAiRejects_data()
 {
     QTest::addColumn<QByteArray>("body");
@@ -696,6 +739,26 @@ void OpenAiResponsesProtocolTest::simulatorRejectsWhatOpenAiRejects_data()
     QTest::newRow("Chat Completions' messages instead of input")
         << QByteArrayLiteral(R"({"model":"m","messages":[{"role":"user","content":"hi"}]})")
         << QStringLiteral("'input' must be a string or an array of items");
+    QTest::newRow("json_schema format without a name")
+        << QByteArrayLiteral(
+               "{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"json_schema\","
+               "\"schema\":{\"type\":\"object\"}}}}")
+        << QStringLiteral("Missing required parameter: 'text.format.name'.");
+    QTest::newRow("json_schema format with a name OpenAI refuses")
+        << QByteArrayLiteral(
+               "{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"json_schema\","
+               "\"name\":\"my book\",\"schema\":{\"type\":\"object\"}}}}")
+        << QStringLiteral("Invalid 'text.format.name': string does not match pattern. Expected a string that "
+                          "matches the pattern '^[a-zA-Z0-9_-]+$' and is at most 64 characters long.");
+    QTest::newRow("json_schema format whose schema is no object")
+        << QByteArrayLiteral(
+               "{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"json_schema\","
+               "\"name\":\"book\",\"schema\":\"object\"}}}")
+        << QStringLiteral("Invalid type for 'text.format.schema': expected an object.");
+    QTest::newRow("unknown format type")
+        << QByteArrayLiteral("{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"yaml\"}}}")
+        << QStringLiteral("Invalid value for 'text.format.type': expected one of 'text', 'json_object' or "
+                          "'json_schema'.");
     QTest::newRow("input item without a role")
         << QByteArrayLiteral(R"({"model":"m","input":[{"content":"hi"}]})")
         << QStringLiteral("Missing required parameter: 'input[0].role'.");

@@ -244,6 +244,10 @@ private Q_SLOTS:
         QCOMPARE(estimateRequestTokens(request), qint64(21));
         request.maxOutputTokens = 500;
         QCOMPARE(estimateRequestTokens(request), qint64(521));
+        // An answer schema is part of the prompt: (81 + 40) / 4, rounded up.
+        request.responseFormat =
+            Lathe::Providers::ResponseFormat{QByteArray(40, ' '), QStringLiteral("a"), true};
+        QCOMPARE(estimateRequestTokens(request), qint64(531));
     }
 };
 

@@ -20,7 +20,10 @@
 #include <QTest>
 #include <QTimer>
 
+#include <nlohmann/json.hpp>
+
 #include "RawHttpClient.h"
+#include "mock/SchemaInstanceGenerator.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorFault.h"
 #include "mock/SimulatorServer.h"
@@ -30,6 +33,7 @@ using Lathe::Mock::SimulatedAnswer;
 using Lathe::Mock::SimulatorFault;
 using Lathe::Mock::SimulatorOptions;
 using Lathe::Mock::SimulatorServer;
+using Lathe::Mock::StructuredAnswerFlaw;
 using Lathe::Providers::ChatMessage;
 using Lathe::TestSupport::parseRawHttpResponse;
 using Lathe::TestSupport::rawHttpExchange;
@@ -90,6 +94,28 @@ QString proseOf(const QString &text)
 qsizetype codePoints(const QString &text)
 {
     return text.toUcs4().size();
+}
+
+// A schema for structured answers, its properties out of alphabetical order.
+const char *const kAnswerSchema =
+    "{\"type\":\"object\",\"properties\":{\"verdict\":{\"enum\":[\"pass\",\"fail\"]},\"score\":"
+    "{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},\"notes\":{\"type\":\"array\",\"items\":"
+    "{\"type\":\"string\"}}},\"required\":[\"verdict\",\"score\"]}";
+// schemaInstance() of it, written out by hand.
+const char *const kAnswerInstance = "{\"verdict\":\"pass\",\"score\":1,\"notes\":[\"sample\"]}";
+
+nlohmann::ordered_json answerSchema()
+{
+    return nlohmann::ordered_json::parse(kAnswerSchema);
+}
+
+// A chat completions body asking for a structured answer that follows `schema`.
+QByteArray structuredChatBody(const QString &model, const char *schema, bool stream = false)
+{
+    return "{\"model\":\"" + model.toUtf8() + "\",\"stream\":" + (stream ? "true" : "false") +
+           ",\"messages\":[{\"role\":\"user\",\"content\":\"Grade it\"}],\"response_format\":{\"type\":"
+           "\"json_schema\",\"json_schema\":{\"name\":\"grade\",\"schema\":" +
+           QByteArray(schema) + ",\"strict\":true}}}";
 }
 
 // No pacing: every answer arrives at once, which keeps the HTTP tests fast.
@@ -192,6 +218,12 @@ private Q_SLOTS:
     void maxTokensCutsToExactlyNTokens();
     void promptTokensGrowWithThePrompt();
 
+    // simulateStructuredAnswer
+    void structuredAnswerIsTheSchemaInstanceInTokens();
+    void structuredAnswerThroughAToolIsACallOfIt();
+    void structuredAnswerIsCutAtMaxTokens();
+    void structuredAnswerFlawsSpoilTheInstance();
+
     // SimulatorFault
     void faultParse_data();
     void faultParse();
@@ -212,6 +244,9 @@ private Q_SLOTS:
     void faultInModelName_data();
     void faultInModelName();
     void serverWideFaultAppliesUnlessTheRequestNamesNone();
+    void responseFormatGetsTheSchemaInstance();
+    void structuredFaultsNeedASchemaTheyCanSpoil_data();
+    void structuredFaultsNeedASchemaTheyCanSpoil();
     void streamedResponseHasTheOpenAiEventSequence_data();
     void streamedResponseHasTheOpenAiEventSequence();
     void streamedFaultsBreakTheStreamAfterNTokens_data();
@@ -563,6 +598,82 @@ void TestSimulator::promptTokensGrowWithThePrompt()
     QVERIFY(Mock::simulateAnswer(model, userPrompt(QString()), std::nullopt).promptTokens > 0);
 }
 
+// ---- simulateStructuredAnswer -------------------------------------------------------------------
+
+void TestSimulator::structuredAnswerIsTheSchemaInstanceInTokens()
+{
+    const QList<ChatMessage> prompt = userPrompt(QStringLiteral("Grade the essay"));
+    const auto answer = Mock::simulateStructuredAnswer(QStringLiteral("lathe-sim"), prompt, answerSchema(),
+                                                       QString(), StructuredAnswerFlaw::None, std::nullopt);
+    QVERIFY(answer.has_value());
+    QCOMPARE(answer->text(), QString::fromLatin1(kAnswerInstance));
+    QCOMPARE(answer->tokens, Mock::splitIntoSimulatedTokens(QString::fromLatin1(kAnswerInstance)));
+    QVERIFY(!answer->toolCall.has_value());
+    QCOMPARE(answer->finishReason, QStringLiteral("stop"));
+    QCOMPARE(answer->promptTokens, Mock::simulatedPromptTokens(prompt));
+    // The answer depends on the schema alone.
+    const auto other = Mock::simulateStructuredAnswer(
+        QStringLiteral("lathe-sim-large"), userPrompt(QStringLiteral("Something else")), answerSchema(),
+        QString(), StructuredAnswerFlaw::None, std::nullopt);
+    QCOMPARE(other->text(), answer->text());
+}
+
+void TestSimulator::structuredAnswerThroughAToolIsACallOfIt()
+{
+    const QList<ChatMessage> prompt = userPrompt(QStringLiteral("Grade the essay"));
+    const auto answer =
+        Mock::simulateStructuredAnswer(QStringLiteral("lathe-sim"), prompt, answerSchema(),
+                                       QStringLiteral("grade"), StructuredAnswerFlaw::None, std::nullopt);
+    QVERIFY(answer.has_value());
+    QVERIFY(answer->toolCall.has_value());
+    QVERIFY(answer->tokens.isEmpty());
+    QCOMPARE(answer->toolCall->name, QStringLiteral("grade"));
+    QCOMPARE(answer->toolCall->argumentFragments,
+             Mock::splitIntoSimulatedTokens(QString::fromLatin1(kAnswerInstance)));
+    QCOMPARE(
+        answer->toolCall->id,
+        Mock::simulateToolCall(QStringLiteral("lathe-sim"), prompt, QStringLiteral("grade")).toolCall->id);
+    QCOMPARE(answer->finishReason, QStringLiteral("tool_calls"));
+    QCOMPARE(answer->pieceCount(), answer->toolCall->argumentFragments.size());
+}
+
+void TestSimulator::structuredAnswerIsCutAtMaxTokens()
+{
+    for (const QString &tool : {QString(), QStringLiteral("grade")}) {
+        const auto answer =
+            Mock::simulateStructuredAnswer(QStringLiteral("lathe-sim"), userPrompt(QStringLiteral("Grade")),
+                                           answerSchema(), tool, StructuredAnswerFlaw::None, 5);
+        QVERIFY(answer.has_value());
+        QCOMPARE(answer->pieceCount(), qsizetype(5));
+        QCOMPARE(answer->finishReason, QStringLiteral("length"));
+        const QString text = answer->toolCall ? answer->toolCall->arguments() : answer->text();
+        QVERIFY2(QString::fromLatin1(kAnswerInstance).startsWith(text), qPrintable(text));
+    }
+}
+
+void TestSimulator::structuredAnswerFlawsSpoilTheInstance()
+{
+    const auto broken = Mock::simulateStructuredAnswer(
+        QStringLiteral("lathe-sim"), userPrompt(QStringLiteral("x")), answerSchema(), QString(),
+        StructuredAnswerFlaw::InvalidJson, std::nullopt);
+    QVERIFY(broken.has_value());
+    QCOMPARE(broken->text(), QStringLiteral("{\"verdict\":\"pass\",\"score\":1,"));
+    QCOMPARE(broken->finishReason, QStringLiteral("stop"));
+
+    const auto violating = Mock::simulateStructuredAnswer(
+        QStringLiteral("lathe-sim"), userPrompt(QStringLiteral("x")), answerSchema(), QString(),
+        StructuredAnswerFlaw::SchemaViolation, std::nullopt);
+    QVERIFY(violating.has_value());
+    QCOMPARE(violating->text(), QStringLiteral("{\"score\":1,\"notes\":[\"sample\"]}"));
+
+    const auto unbreakable = Mock::simulateStructuredAnswer(
+        QStringLiteral("lathe-sim"), userPrompt(QStringLiteral("x")), nlohmann::ordered_json::object(),
+        QString(), StructuredAnswerFlaw::SchemaViolation, std::nullopt);
+    QVERIFY(!unbreakable.has_value());
+    QVERIFY2(unbreakable.error().message.contains(QStringLiteral("accepts any value")),
+             qPrintable(unbreakable.error().message));
+}
+
 // ---- SimulatorFault ---------------------------------------------------------------------------
 
 void TestSimulator::faultParse_data()
@@ -593,6 +704,15 @@ void TestSimulator::faultParse_data()
         << QStringLiteral("error-after-200:0") << true << Kind::ErrorAfter200 << 0 << 0 << none;
     QTest::newRow("malformed-event:3")
         << QStringLiteral("malformed-event:3") << true << Kind::MalformedEvent << 0 << 3 << none;
+    QTest::newRow("invalid-json") << QStringLiteral("invalid-json") << true << Kind::InvalidJson << 0 << -1
+                                  << none;
+    QTest::newRow("schema-violation for the first two requests")
+        << QStringLiteral("schema-violation*2") << true << Kind::SchemaViolation << 0 << -1 << none;
+    QTest::newRow("invalid-json takes no number")
+        << QStringLiteral("invalid-json:3") << false << Kind::None << 0 << 0
+        << QStringList{QStringLiteral("fault \"invalid-json:3\" takes no number")};
+    QTest::newRow("tool-call takes no number") << QStringLiteral("tool-call:1") << false << Kind::None << 0
+                                               << 0 << QStringList{QStringLiteral("takes no number")};
 
     const QStringList status{QStringLiteral("400"), QStringLiteral("599")};
     QTest::newRow("http-200 is no fault status")
@@ -611,9 +731,10 @@ void TestSimulator::faultParse_data()
                                  << count;
     QTest::newRow("unknown name lists the known faults")
         << QStringLiteral("explode") << false << Kind::None << 0 << 0
-        << QStringList{QStringLiteral("explode"), QStringLiteral("http-NNN"),
+        << QStringList{QStringLiteral("explode"),          QStringLiteral("http-NNN"),
                        QStringLiteral("reset-mid-stream"), QStringLiteral("error-after-200"),
-                       QStringLiteral("malformed-event")};
+                       QStringLiteral("malformed-event"),  QStringLiteral("invalid-json"),
+                       QStringLiteral("schema-violation")};
     QTest::newRow("unknown name with a count") << QStringLiteral("none:3") << false << Kind::None << 0 << 0
                                                << QStringList{QStringLiteral("unknown fault")};
 }
@@ -758,6 +879,36 @@ void TestSimulator::invalidRequestIs400NamingTheProblem_data()
     QTest::newRow("stream not a boolean")
         << QByteArray(R"({"model":"lathe-sim","stream":"yes","messages":)" + hi + "}")
         << QStringLiteral("'stream'");
+    QTest::newRow("response_format without a type")
+        << QByteArray("{\"model\":\"lathe-sim\",\"response_format\":{},\"messages\":" + hi + "}")
+        << QStringLiteral("'response_format.type'");
+    QTest::newRow("response_format of an unknown type")
+        << QByteArray("{\"model\":\"lathe-sim\",\"response_format\":{\"type\":\"xml\"},\"messages\":" + hi +
+                      "}")
+        << QStringLiteral("Invalid value for 'response_format.type'");
+    QTest::newRow("json_schema without json_schema")
+        << QByteArray(
+               "{\"model\":\"lathe-sim\",\"response_format\":{\"type\":\"json_schema\"},\"messages\":" + hi +
+               "}")
+        << QStringLiteral("'response_format.json_schema'");
+    QTest::newRow("json_schema without a schema")
+        << QByteArray(
+               "{\"model\":\"lathe-sim\",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":"
+               "{\"name\":\"a\"}},\"messages\":" +
+               hi + "}")
+        << QStringLiteral("Invalid type for 'response_format.json_schema.schema': expected an object.");
+    QTest::newRow("json_schema name too long")
+        << QByteArray(
+               "{\"model\":\"lathe-sim\",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":"
+               "{\"name\":\"" +
+               QByteArray(65, 'n') + "\",\"schema\":{}}},\"messages\":" + hi + "}")
+        << QStringLiteral("Invalid 'response_format.json_schema.name'");
+    QTest::newRow("json_schema strict not a boolean")
+        << QByteArray(
+               "{\"model\":\"lathe-sim\",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":"
+               "{\"name\":\"a\",\"schema\":{},\"strict\":\"yes\"}},\"messages\":" +
+               hi + "}")
+        << QStringLiteral("'response_format.json_schema.strict'");
 }
 
 void TestSimulator::invalidRequestIs400NamingTheProblem()
@@ -906,6 +1057,78 @@ void TestSimulator::serverWideFaultAppliesUnlessTheRequestNamesNone()
     const RawHttpResponse overridden =
         rawHttpExchange(server.port(), chatPost(body, "X-Lathe-Fault: http-418\r\n"));
     QCOMPARE(overridden.status, 418);
+}
+
+void TestSimulator::responseFormatGetsTheSchemaInstance()
+{
+    const HttpResult whole = send("POST", QStringLiteral("/v1/chat/completions"),
+                                  structuredChatBody(QStringLiteral("lathe-sim"), kAnswerSchema));
+    QCOMPARE(whole.status, 200);
+    QCOMPARE(answerContent(whole.body), QString::fromLatin1(kAnswerInstance));
+
+    // JSON mode without a schema is not imitated: the answer is the usual prose.
+    const QByteArray jsonMode = "{\"model\":\"lathe-sim\",\"messages\":[{\"role\":\"user\",\"content\":"
+                                "\"Grade it\"}],\"response_format\":{\"type\":\"json_object\"}}";
+    const HttpResult prose = send("POST", QStringLiteral("/v1/chat/completions"), jsonMode);
+    QCOMPARE(prose.status, 200);
+    QCOMPARE(answerContent(prose.body),
+             Mock::simulateAnswer(QStringLiteral("lathe-sim"), userPrompt(QStringLiteral("Grade it")),
+                                  std::nullopt)
+                 .text());
+
+    // Streamed, the same text arrives token by token.
+    const RawHttpResponse raw = rawHttpExchange(
+        m_server->port(), chatPost(structuredChatBody(QStringLiteral("lathe-sim"), kAnswerSchema, true)));
+    QCOMPARE(raw.status, 200);
+    QString why;
+    const auto payloads = ssePayloads(raw.body, &why);
+    QVERIFY2(payloads, qPrintable(why));
+    QString streamed;
+    for (const QByteArray &payload : *payloads) {
+        if (payload != "[DONE]")
+            streamed += firstDelta(payload).value(QStringLiteral("content")).toString();
+    }
+    QCOMPARE(streamed, QString::fromLatin1(kAnswerInstance));
+}
+
+void TestSimulator::structuredFaultsNeedASchemaTheyCanSpoil_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("answerOrError"); // the answer's content, or what the 400 says
+
+    const QByteArray plain = chatBody(QStringLiteral("lathe-sim+invalid-json"),
+                                      userPrompt(QStringLiteral("hi")), std::nullopt, false);
+    QTest::newRow("invalid-json without a schema")
+        << plain << 400
+        << QStringLiteral(
+               "fault \"invalid-json\" needs a request with a response schema (structured output) to act on");
+    QTest::newRow("schema-violation of a schema that accepts anything")
+        << structuredChatBody(QStringLiteral("lathe-sim+schema-violation"), "{}") << 400
+        << QStringLiteral("fault \"schema-violation\": the response schema accepts any value, so no answer "
+                          "can break it");
+    QTest::newRow("schema-violation of a typed schema")
+        << structuredChatBody(QStringLiteral("lathe-sim+schema-violation"), "{\"type\":\"integer\"}") << 200
+        << QStringLiteral("\"not what the schema asks for\"");
+    QTest::newRow("invalid-json with a schema")
+        << structuredChatBody(QStringLiteral("lathe-sim+invalid-json"), kAnswerSchema) << 200
+        << QStringLiteral("{\"verdict\":\"pass\",\"score\":1,");
+}
+
+void TestSimulator::structuredFaultsNeedASchemaTheyCanSpoil()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, answerOrError);
+
+    const HttpResult result = send("POST", QStringLiteral("/v1/chat/completions"), body);
+    QCOMPARE(result.status, status);
+    if (status == 200) {
+        QCOMPARE(answerContent(result.body), answerOrError);
+        return;
+    }
+    const QJsonObject error = jsonObject(result.body).value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("message")).toString(), answerOrError);
 }
 
 void TestSimulator::streamedResponseHasTheOpenAiEventSequence_data()

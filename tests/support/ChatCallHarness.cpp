@@ -9,8 +9,12 @@
 #include <QObject>
 #include <QSignalSpy>
 
+#include <nlohmann/json.hpp>
+
+#include "mock/SchemaInstanceGenerator.h"
 #include "providers/ChatCall.h"
 #include "providers/ProviderProtocol.h"
+#include "schema/JsonSchema.h"
 
 namespace Lathe::TestSupport
 {
@@ -62,6 +66,97 @@ Mock::SimulatedAnswer expectedAnswer(const ChatRequest &request)
     return Mock::simulateAnswer(model, request.messages,
                                 request.maxOutputTokens ? std::optional<qint64>(*request.maxOutputTokens)
                                                         : std::nullopt);
+}
+
+QByteArray bookSchema()
+{
+    return QByteArrayLiteral(R"({
+  "type": "object",
+  "properties": {
+    "title": {"type": "string", "minLength": 3},
+    "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
+    "genre": {"enum": ["fiction", "poetry", "essay"]},
+    "rating": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 5},
+    "authors": {"type": "array", "minItems": 2, "uniqueItems": true, "items": {"$ref": "#/$defs/person"}},
+    "isbn": {"type": "string", "pattern": "^[0-9-]{10,17}$", "examples": ["978-0-13-110362-7"]}
+  },
+  "required": ["title", "year", "genre", "rating", "authors", "isbn"],
+  "additionalProperties": false,
+  "$defs": {
+    "person": {
+      "type": "object",
+      "properties": {"name": {"type": "string"}, "born": {"type": "string", "format": "date"}},
+      "required": ["name", "born"],
+      "additionalProperties": false
+    }
+  }
+})");
+}
+
+ChatRequest structuredRequest(const QString &model, const QString &prompt, const QByteArray &schema,
+                              bool stream)
+{
+    ChatRequest request = chatRequest(model, prompt, stream);
+    Providers::ResponseFormat format;
+    format.schema = schema;
+    format.name = QStringLiteral("book");
+    request.responseFormat = format;
+    return request;
+}
+
+QString structuredAnswerMismatch(const ChatOutcome &outcome, const QByteArray &schema, const QString &fault,
+                                 bool exactText)
+{
+    if (!outcome.completed || outcome.error || outcome.httpStatus != 200)
+        return QStringLiteral("the call did not complete: ") + describe(outcome);
+    if (!outcome.toolCalls.isEmpty())
+        return QStringLiteral("the answer came as a call of ") + outcome.toolCalls.front().name;
+
+    const auto ordered = nlohmann::ordered_json::parse(schema.constBegin(), schema.constEnd());
+    Schema::SchemaOptions options;
+    options.formatAssertion = true;
+    const auto compiled = Schema::JsonSchema::compile(nlohmann::json(ordered), options);
+    if (!compiled)
+        return QStringLiteral("the schema does not compile: ") + compiled.error().toString();
+    const auto compact = [](const nlohmann::ordered_json &value) {
+        return QString::fromStdString(value.dump());
+    };
+
+    const QString instance = compact(Mock::schemaInstance(ordered));
+    const std::string text = outcome.text.toStdString();
+    if (fault == QLatin1String("invalid-json")) {
+        if (nlohmann::json::accept(text))
+            return QStringLiteral("the answer parses: ") + outcome.text;
+        const QString expected = Mock::brokenJsonText(instance);
+        return outcome.text == expected ? QString()
+                                        : QStringLiteral("got %1, expected %2").arg(outcome.text, expected);
+    }
+    QString expected = instance;
+    if (fault == QLatin1String("schema-violation")) {
+        const auto violation = Mock::schemaViolation(ordered);
+        if (!violation)
+            return QStringLiteral("the schema cannot be violated");
+        expected = compact(*violation);
+    } else if (!fault.isEmpty()) {
+        return QStringLiteral("no structured answer is known for fault ") + fault;
+    }
+
+    const auto parsed = nlohmann::json::parse(text, nullptr, false);
+    if (parsed.is_discarded())
+        return QStringLiteral("the answer does not parse: ") + outcome.text;
+    if (exactText ? outcome.text != expected : parsed != nlohmann::json::parse(expected.toStdString()))
+        return QStringLiteral("got %1, expected %2").arg(outcome.text, expected);
+    const Schema::ValidationReport report = compiled->validate(parsed);
+    if (fault.isEmpty() && !report.valid) {
+        QString why = QStringLiteral("the answer breaks the schema: ") + outcome.text;
+        for (const Schema::ValidationError &error : report.errors)
+            why += QStringLiteral("\n  at \"%1\": %2")
+                       .arg(QString::fromStdString(error.instanceLocation), error.message);
+        return why;
+    }
+    if (!fault.isEmpty() && report.valid)
+        return QStringLiteral("the answer follows the schema despite the fault: ") + outcome.text;
+    return {};
 }
 
 QString textOf(const QList<StreamEvent> &events)

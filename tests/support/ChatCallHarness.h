@@ -48,6 +48,28 @@ Providers::ChatRequest chatRequest(const QString &model, const QString &prompt, 
  *  on the model does not change the answer, only how it is delivered. */
 Mock::SimulatedAnswer expectedAnswer(const Providers::ChatRequest &request);
 
+/**
+ * The schema the structured-output tests ask every protocol for: properties out of alphabetical
+ * order, objects reached through "$defs", an array of unique items, an enum, a bounded integer,
+ * a nullable number with an exclusive bound, a pattern with an example, and a date format.
+ */
+QByteArray bookSchema();
+
+/** chatRequest() asking for an answer that follows `schema`, as a ResponseFormat named "book". */
+Providers::ChatRequest structuredRequest(const QString &model, const QString &prompt,
+                                         const QByteArray &schema, bool stream = true);
+
+/**
+ * Empty when `outcome` is the simulator's structured answer to `schema` under `fault` (empty,
+ * "invalid-json" or "schema-violation"), complete and as text (no tool call); else what is wrong.
+ * A clean answer is valid for the schema (Lathe::Schema::JsonSchema, formats asserted), an
+ * invalid-json one does not parse strictly, a schema-violation one parses and is not valid. With
+ * `exactText` the text must be the simulator's byte for byte, member order included; without,
+ * equal as JSON.
+ */
+QString structuredAnswerMismatch(const Providers::ChatOutcome &outcome, const QByteArray &schema,
+                                 const QString &fault, bool exactText = true);
+
 /** The answer text: every TextDelta joined. */
 QString textOf(const QList<Providers::StreamEvent> &events);
 qsizetype countOf(const QList<Providers::StreamEvent> &events, Providers::StreamEvent::Kind kind);
