@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -22,8 +23,10 @@
 #include "mainwindow/PromptBudgetIndicator.h"
 #include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorHost.h"
+#include "panes/JsonAnswerView.h"
 #include "panes/ResponsePane.h"
 #include "providers/StreamHub.h"
+#include "schema/SchemaPanel.h"
 #include "settings/ModelPricesDialog.h"
 #include "tokens/BpeEncoding.h"
 
@@ -61,6 +64,16 @@ private:
             QCOMPARE(editor->text(), prompt);
         }
 
+        /** Turns structured output on with Ctrl+Shift+J and puts `schema` in the panel. */
+        Ui::SchemaPanel *useSchema(const QString &schema)
+        {
+            QTest::keyClick(editor, Qt::Key_J, Qt::ControlModifier | Qt::ShiftModifier);
+            auto *panel = window->findChild<Ui::SchemaPanel *>(QStringLiteral("schemaPanel"));
+            if (panel && window->isStructuredOutputOn() && panel->isVisible())
+                panel->editor()->setText(schema);
+            return panel;
+        }
+
         /** Picks the preset `id` and points it at the simulator's OpenAI-compatible API. */
         void useRemotePreset(const QString &id)
         {
@@ -80,6 +93,15 @@ private:
         Ui::PromptEditor *editor = nullptr;
         QPlainTextEdit *response = nullptr;
     };
+
+    static QString reviewSchema()
+    {
+        return QStringLiteral(
+            "{\"type\": \"object\", \"properties\": {\"title\": {\"type\": \"string\"}, "
+            "\"stars\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 5}, "
+            "\"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}, "
+            "\"required\": [\"title\", \"stars\", \"tags\"], \"additionalProperties\": false}");
+    }
 
     static QString expectedAnswer(const QString &prompt)
     {
@@ -349,6 +371,124 @@ private Q_SLOTS:
         QTest::keyClick(fixture.editor, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(fixture.window->statusBar()->currentMessage().startsWith(
             QStringLiteral("Only Anthropic and Gemini")));
+    }
+
+    void aStructuredRunReAsksAfterAViolationAndEndsMatchingTheSchema()
+    {
+        Fixture fixture(60);
+        auto *model = fixture.window->findChild<QLineEdit *>(QStringLiteral("modelEdit"));
+        model->setText(QStringLiteral("lathe-sim+schema-violation*1"));
+        const QString prompt = QStringLiteral("Review the streaming UI.");
+        fixture.typePrompt(prompt);
+        Ui::SchemaPanel *panel = fixture.useSchema(reviewSchema());
+        QVERIFY(panel && panel->isVisible() && fixture.window->isStructuredOutputOn());
+        auto *pane = fixture.window->findChild<Ui::ResponsePane *>(QStringLiteral("responsePane"));
+        auto *json = fixture.window->findChild<Ui::JsonAnswerView *>(QStringLiteral("jsonAnswerView"));
+        QVERIFY(pane && json);
+
+        QTest::keyClick(panel->editor(), Qt::Key_Return, Qt::ControlModifier);
+
+        // While an answer streams, the JSON tab shows the value so far, closed and valid at
+        // every frame, in several steps; the second answer says which attempt it is.
+        QSet<QString> valuesSeen;
+        bool sawSecondAttempt = false;
+        QElapsedTimer clock;
+        clock.start();
+        while (!pane->headerText().contains(QStringLiteral("matches the schema")) &&
+               clock.elapsed() < 20000) {
+            const QString shown = json->jsonText();
+            if (!shown.isEmpty()) {
+                QVERIFY2(nlohmann::json::accept(shown.toStdString()), qPrintable(shown));
+                valuesSeen.insert(shown);
+            }
+            sawSecondAttempt |= pane->headerText().startsWith(QStringLiteral("attempt 2 of 3 on 127.0.0.1/"));
+            QTest::qWait(5);
+        }
+        QVERIFY2(pane->headerText() ==
+                     QStringLiteral("lathe-sim+schema-violation*1 · matches the schema after 2 attempts"),
+                 qPrintable(pane->headerText()));
+        QVERIFY(sawSecondAttempt);
+        QVERIFY2(valuesSeen.size() >= 3, "the JSON should grow over several frames");
+
+        const QStringList lines = pane->attemptsText().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(
+            lines[0].startsWith(QStringLiteral("\u2717 127.0.0.1/lathe-sim+schema-violation*1 · attempt 1 · "
+                                               "1 violation \u2014 (root): Is missing the required "
+                                               "property \"title\".")) &&
+                lines[0].contains(QStringLiteral(" out · no price")) &&
+                lines[0].contains(QStringLiteral("\u2192 re-asking with 1 error")),
+            qPrintable(lines[0]));
+        QVERIFY2(
+            lines[1].startsWith(QStringLiteral("\u2713 127.0.0.1/lathe-sim+schema-violation*1 · attempt 2 · "
+                                               "matched the schema")),
+            qPrintable(lines[1]));
+        QCOMPARE(json->verdictText(), QStringLiteral("Matches the schema"));
+
+        // The accepted value is the simulator's instance of the schema.
+        const auto expected =
+            Mock::simulateStructuredAnswer(QStringLiteral("lathe-sim"), {{QStringLiteral("user"), prompt}},
+                                           nlohmann::ordered_json::parse(reviewSchema().toStdString()),
+                                           QString(), Mock::StructuredAnswerFlaw::None, std::nullopt);
+        QVERIFY(expected);
+        const nlohmann::json shown = nlohmann::json::parse(json->jsonText().toStdString());
+        QVERIFY2(shown == nlohmann::json::parse(expected->text().toStdString()), shown.dump().c_str());
+        QCOMPARE(fixture.response->toPlainText(), expected->text());
+        QVERIFY2(pane->usageText().startsWith(QStringLiteral("2 answers: ")), qPrintable(pane->usageText()));
+        auto *stats = fixture.window->findChild<QLabel *>(QStringLiteral("statsLabel"));
+        QVERIFY2(stats->text().endsWith(QStringLiteral("2 attempts")), qPrintable(stats->text()));
+    }
+
+    void anInvalidSchemaBlocksTheRunAndSaysWhere()
+    {
+        Fixture fixture(400);
+        const QString prompt = QStringLiteral("Blocked by the schema, then sent as text");
+        fixture.typePrompt(prompt);
+        // The ledger records every request that leaves; earlier tests and runs have filled it.
+        const QString ledgerPath = Ledger::RequestLedger::defaultPath();
+        const qint64 ledgerBefore = QFileInfo(ledgerPath).size();
+        Ui::SchemaPanel *panel = fixture.useSchema(
+            QStringLiteral("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"strin\"}}}"));
+        QVERIFY(panel);
+        // At once, before the panel's own check has run: Run checks what is on screen.
+        QTest::keyClick(panel->editor(), Qt::Key_Return, Qt::ControlModifier);
+        auto *banner = fixture.window->findChild<QLabel *>(QStringLiteral("responseBanner"));
+        QVERIFY(banner->isVisible());
+        QVERIFY2(
+            banner->text().startsWith(QStringLiteral("Nothing was sent: the response schema has a problem.\n"
+                                                     "#/properties/a/type: Unknown type")),
+            qPrintable(banner->text()));
+        QVERIFY(!fixture.window->findChild<QAction *>(QStringLiteral("stopAction"))->isEnabled());
+        QTest::qWait(300);
+        QVERIFY(fixture.response->toPlainText().isEmpty());
+        QCOMPARE(QFileInfo(ledgerPath).size(), ledgerBefore);
+
+        // Ctrl+Shift+J again turns structured output off, and the same prompt runs as text.
+        QTest::keyClick(panel->editor(), Qt::Key_J, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(!fixture.window->isStructuredOutputOn());
+        QVERIFY(panel->isHidden());
+        QTest::keyClick(fixture.editor, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(fixture.response->toPlainText(), expectedAnswer(prompt), 10000);
+        QVERIFY(!banner->isVisible());
+        QTRY_VERIFY(QFileInfo(ledgerPath).size() > ledgerBefore);
+    }
+
+    void escapeStopsAStructuredRun()
+    {
+        Fixture fixture(20);
+        fixture.typePrompt(QStringLiteral("A slow structured answer"));
+        Ui::SchemaPanel *panel = fixture.useSchema(reviewSchema());
+        QVERIFY(panel);
+        QTest::keyClick(panel->editor(), Qt::Key_Return, Qt::ControlModifier);
+        auto *pane = fixture.window->findChild<Ui::ResponsePane *>(QStringLiteral("responsePane"));
+        auto *json = fixture.window->findChild<Ui::JsonAnswerView *>(QStringLiteral("jsonAnswerView"));
+        QTRY_VERIFY_WITH_TIMEOUT(json->jsonText().contains(QStringLiteral("\"title\"")), 10000);
+        QTest::keyClick(panel->editor(), Qt::Key_Escape);
+        QVERIFY2(pane->headerText().endsWith(QStringLiteral(" · stopped")), qPrintable(pane->headerText()));
+        const QString atStop = json->jsonText();
+        QTest::qWait(400);
+        QCOMPARE(json->jsonText(), atStop);
+        QVERIFY(!fixture.window->findChild<QAction *>(QStringLiteral("stopAction"))->isEnabled());
     }
 };
 

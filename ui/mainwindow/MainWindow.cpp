@@ -26,6 +26,7 @@
 #include "panes/ResponsePane.h"
 #include "providers/ProviderPresets.h"
 #include "providers/RemoteTokenCount.h"
+#include "schema/SchemaPanel.h"
 #include "settings/ModelPricesDialog.h"
 
 namespace Lathe::Ui
@@ -63,6 +64,21 @@ QString formatMs(double ms)
                        : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
 }
 
+// What several answers used together; a figure no answer reported stays unknown (-1).
+Providers::TokenUsage addUsage(Providers::TokenUsage total, const Providers::TokenUsage &more)
+{
+    const auto add = [](qint64 &sum, qint64 part) {
+        if (part >= 0)
+            sum = std::max<qint64>(sum, 0) + part;
+    };
+    add(total.inputTokens, more.inputTokens);
+    add(total.outputTokens, more.outputTokens);
+    add(total.cachedInputTokens, more.cachedInputTokens);
+    add(total.cacheWriteInputTokens, more.cacheWriteInputTokens);
+    add(total.reasoningTokens, more.reasoningTokens);
+    return total;
+}
+
 } // namespace
 
 MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *credentials,
@@ -72,6 +88,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     , m_credentials(credentials)
     , m_simulatorUrl(std::move(simulatorUrl))
     , m_editor(new PromptEditor(this))
+    , m_schemaPanel(new SchemaPanel(this))
     , m_pane(new ResponsePane(this))
     , m_statsLabel(new QLabel(this))
     , m_estimator(new PromptEstimator(m_editor, estimatorDataFolder(), this))
@@ -84,11 +101,20 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     connect(m_estimator, &PromptEstimator::problem, this,
             [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
 
+    // The schema goes under the prompt it belongs to, so the editor keeps its width; hidden
+    // until Ctrl+Shift+J, the prompt has the whole column.
+    auto *inputs = new QSplitter(Qt::Vertical, this);
+    inputs->setObjectName(QStringLiteral("inputSplitter"));
+    inputs->addWidget(m_editor);
+    inputs->addWidget(m_schemaPanel);
+    inputs->setChildrenCollapsible(false);
+    inputs->setStretchFactor(0, 3);
+    inputs->setStretchFactor(1, 2);
+    m_schemaPanel->hide();
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_editor);
+    splitter->addWidget(inputs);
     splitter->addWidget(m_pane);
     splitter->setChildrenCollapsible(false);
-    splitter->setSizes({1, 1});
     setCentralWidget(splitter);
 
     m_runAction = new QAction(tr("Run"), this);
@@ -119,10 +145,17 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     });
     connect(m_hub, &Providers::StreamHub::eventsReceived, this, &MainWindow::onEvents);
     connect(m_hub, &Providers::StreamHub::streamFinished, this, &MainWindow::onFinished);
+    connect(m_hub, &Providers::StreamHub::structuredAttemptStarted, this,
+            &MainWindow::onStructuredAttemptStarted);
+    connect(m_hub, &Providers::StreamHub::structuredAttemptFinished, this, &MainWindow::onStructuredAttempt);
+    connect(m_hub, &Providers::StreamHub::structuredFinished, this, &MainWindow::onStructuredFinished);
     m_statsTimer.setInterval(250); // live figures at a readable pace, not per token
     connect(&m_statsTimer, &QTimer::timeout, this, &MainWindow::showLiveStats);
     setRunning(false);
     resize(1180, 720);
+    // Half and half in pixels: proportions set before the first layout lose to the size hints,
+    // and the pane's (tabs, labels) is larger than the editors'.
+    splitter->setSizes({width() / 2, width() / 2});
     m_editor->setFocus();
 }
 
@@ -133,6 +166,15 @@ void MainWindow::buildMenus()
     runMenu->addAction(m_stopAction);
 
     runMenu->addSeparator();
+    // One switch for both: a schema on screen is a schema in use, so what runs is what is seen.
+    m_schemaAction = runMenu->addAction(tr("Response &Schema"));
+    m_schemaAction->setObjectName(QStringLiteral("responseSchemaAction"));
+    m_schemaAction->setCheckable(true);
+    m_schemaAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J));
+    m_schemaAction->setToolTip(
+        tr("Ask for JSON that matches a schema, and check every answer (Ctrl+Shift+J)"));
+    connect(m_schemaAction, &QAction::toggled, this, &MainWindow::showSchemaPanel);
+
     auto *count =
         runMenu->addAction(tr("&Count Tokens with the Provider"), this, &MainWindow::countTokensWithProvider);
     count->setObjectName(QStringLiteral("countTokensAction"));
@@ -193,6 +235,7 @@ void MainWindow::buildEndpointBar()
     bar->addSeparator();
     bar->addAction(m_runAction);
     bar->addAction(m_stopAction);
+    bar->addAction(m_schemaAction);
 
     connect(m_providerBox, &QComboBox::currentIndexChanged, this, &MainWindow::applyPreset);
     connect(m_modelEdit, &QLineEdit::textChanged, this, &MainWindow::followModel);
@@ -263,10 +306,24 @@ void MainWindow::runPrompt()
         m_pane->showProblem(endpoint.error().message);
         return;
     }
+    // The schema and policy on screen now are the ones sent, however long the key takes.
+    std::optional<CheckedSchema> schema;
+    const Structured::StructuredOutputPolicy policy = m_schemaPanel->policy();
+    if (isStructuredOutputOn()) {
+        auto checked = m_schemaPanel->currentSchema();
+        if (!checked) {
+            m_pane->showProblem(tr("Nothing was sent: the response schema has a problem.\n%1\nFix it in the "
+                                   "schema panel, or turn structured output off with Ctrl+Shift+J.")
+                                    .arg(m_schemaPanel->statusText()));
+            statusBar()->showMessage(tr("The response schema has a problem; nothing was sent."), 6000);
+            return;
+        }
+        schema = std::move(*checked);
+    }
     const Providers::ChatRequest request = promptRequest();
     const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
     if (preset.simulated) {
-        startStream(*endpoint, request);
+        startStream(*endpoint, request, schema, policy);
         return;
     }
     // The keychain answers asynchronously (it may even ask the user to unlock it): the window
@@ -277,7 +334,7 @@ void MainWindow::runPrompt()
     m_pane->showQueued(tr("looking up the API key"));
     setRunning(true);
     m_credentials->lookup({Credentials::keychainServiceFor(endpoint->baseUrl), preset.apiKeyVariable}, this,
-                          [this, lookup, endpoint = *endpoint, request,
+                          [this, lookup, endpoint = *endpoint, request, schema, policy,
                            required = preset.apiKeyRequired](Result<Credentials::Credential> key) mutable {
                               if (lookup != m_keyLookup)
                                   return; // stopped, or another run started meanwhile
@@ -289,7 +346,7 @@ void MainWindow::runPrompt()
                                   m_pane->showProblem(missingKeyMessage(key.error()));
                                   return;
                               }
-                              startStream(endpoint, request);
+                              startStream(endpoint, request, schema, policy);
                           });
 }
 
@@ -368,16 +425,23 @@ void MainWindow::countTokensWithProvider()
 }
 
 void MainWindow::startStream(const Providers::ProviderEndpoint &endpoint,
-                             const Providers::ChatRequest &request)
+                             const Providers::ChatRequest &request,
+                             const std::optional<CheckedSchema> &schema,
+                             const Structured::StructuredOutputPolicy &policy)
 {
-    m_pane->beginAnswer(request.model);
     m_firstTokenMs = -1;
     m_deltaCount = 0;
     m_runClock.start();
     m_targets = {Providers::ChatTarget{endpoint, request.model}};
     m_estimateAtSend = m_estimator->estimate();
     m_countedAtSend = m_estimator->countedTokens();
-    m_streamId = m_hub->start(m_targets, request);
+    if (schema) {
+        m_pane->beginStructuredAnswer(request.model, schema->schema, policy.attemptsPerTarget);
+        m_streamId = m_hub->startStructured(m_targets, request, schema->schema, schema->json, policy);
+    } else {
+        m_pane->beginAnswer(request.model);
+        m_streamId = m_hub->start(m_targets, request);
+    }
     setRunning(true);
     statusBar()->showMessage(tr("Waiting for %1…").arg(request.model));
     m_statsLabel->clear();
@@ -537,6 +601,70 @@ void MainWindow::onEvents(Providers::StreamId id, const QList<StreamEvent> &even
     }
 }
 
+bool MainWindow::isStructuredOutputOn() const
+{
+    return m_schemaAction->isChecked();
+}
+
+void MainWindow::showSchemaPanel(bool shown)
+{
+    m_schemaPanel->setVisible(shown);
+    if (shown) {
+        m_schemaPanel->editor()->setFocus();
+        statusBar()->showMessage(tr("Structured output on: runs ask for JSON that matches the schema. "
+                                    "Ctrl+Shift+J turns it off."),
+                                 8000);
+    } else {
+        m_editor->setFocus();
+        statusBar()->showMessage(tr("Structured output off."), 4000);
+    }
+}
+
+void MainWindow::onStructuredAttemptStarted(Providers::StreamId id, int targetIndex, int attempt)
+{
+    if (id != m_streamId)
+        return;
+    // Live figures follow the answer on screen.
+    m_firstTokenMs = -1;
+    m_deltaCount = 0;
+    m_runClock.start();
+    m_pane->beginStructuredAttempt(m_targets.value(targetIndex).label(), attempt);
+    if (attempt > 1)
+        statusBar()->showMessage(
+            tr("Asking %1 again (attempt %2)…").arg(m_targets.value(targetIndex).model).arg(attempt));
+}
+
+void MainWindow::onStructuredAttempt(Providers::StreamId id, const Structured::StructuredAttempt &attempt)
+{
+    if (id != m_streamId)
+        return;
+    m_pane->finishStructuredAttempt(attempt, usageFigures(attempt.run.outcome.usage));
+}
+
+void MainWindow::onStructuredFinished(Providers::StreamId id, const Structured::StructuredOutcome &outcome)
+{
+    if (id != m_streamId)
+        return;
+    m_streamId = 0;
+    m_statsTimer.stop();
+    setRunning(false);
+    m_pane->finishStructuredAnswer(outcome);
+    // Re-asks carry the earlier answers and the schema, which the estimate of the prompt did not
+    // count; so the pane shows what all answers used, and the calibration learns nothing here.
+    Providers::TokenUsage total;
+    for (const Structured::StructuredAttempt &attempt : outcome.attempts)
+        total = addUsage(total, attempt.run.outcome.usage);
+    const QString figures = usageFigures(total);
+    m_pane->showUsage(figures.isEmpty() || outcome.attempts.size() < 2
+                          ? figures
+                          : tr("%1 answers: ").arg(outcome.attempts.size()) + figures);
+    if (!outcome.attempts.isEmpty())
+        showFinalStats(outcome.attempts.last().run.outcome, outcome.attempts.size());
+    statusBar()->showMessage(outcome.succeeded ? tr("Done.")
+                             : outcome.error   ? tr("Failed: %1").arg(outcome.error->message)
+                                               : tr("Failed."));
+}
+
 void MainWindow::onFinished(Providers::StreamId id, const Providers::RunOutcome &run)
 {
     const ChatOutcome &outcome = run.outcome;
@@ -552,7 +680,12 @@ void MainWindow::onFinished(Providers::StreamId id, const Providers::RunOutcome 
                 m_targets.value(0).model, *m_countedAtSend, outcome.usage.inputTokens))
             qCInfo(lcProviders) << "calibration sample refused:" << *refused;
     }
+    showFinalStats(outcome, run.attempts.size());
+    statusBar()->showMessage(outcome.completed ? tr("Done.") : tr("Failed: %1").arg(outcome.error->message));
+}
 
+void MainWindow::showFinalStats(const Providers::ChatOutcome &outcome, qsizetype attempts)
+{
     QStringList parts;
     if (outcome.timings.firstTokenMs >= 0)
         parts << tr("TTFT %1").arg(formatMs(outcome.timings.firstTokenMs));
@@ -561,13 +694,28 @@ void MainWindow::onFinished(Providers::StreamId id, const Providers::RunOutcome 
     const qint64 tokens = outcome.outputTokens();
     parts << (tokens == 1 ? tr("1 output token") : tr("%1 output tokens").arg(tokens));
     parts << tr("total %1").arg(formatMs(outcome.timings.totalMs));
-    if (run.attempts.size() > 1)
-        parts << tr("%1 attempts").arg(run.attempts.size());
+    if (attempts > 1)
+        parts << tr("%1 attempts").arg(attempts);
     m_statsLabel->setText(parts.join(QStringLiteral("  ·  ")));
-    statusBar()->showMessage(outcome.completed ? tr("Done.") : tr("Failed: %1").arg(outcome.error->message));
 }
 
 QString MainWindow::usageSummary(const Providers::TokenUsage &usage) const
+{
+    if (usage.isEmpty())
+        return {};
+    QString summary = usageFigures(usage);
+    if (m_estimateAtSend) {
+        const QLocale locale;
+        const QString approx = m_estimateAtSend->approximate ? QStringLiteral("\u2248") : QString();
+        QString before = tr("estimated %1%2 in").arg(approx, locale.toString(m_estimateAtSend->tokens));
+        if (m_estimateAtSend->costUsd)
+            before += QStringLiteral(", ") + approx + Catalog::formatUsd(*m_estimateAtSend->costUsd);
+        summary += QStringLiteral("  \u00B7  ") + before;
+    }
+    return summary;
+}
+
+QString MainWindow::usageFigures(const Providers::TokenUsage &usage) const
 {
     if (usage.isEmpty())
         return {};
@@ -583,13 +731,6 @@ QString MainWindow::usageSummary(const Providers::TokenUsage &usage) const
     const auto &model = m_estimateAtSend ? m_estimateAtSend->model : std::nullopt;
     const auto cost = model ? Catalog::costOfUsage(*model, usage) : std::nullopt;
     parts << (cost ? Catalog::formatUsd(cost->total()) : tr("no price"));
-    if (m_estimateAtSend) {
-        const QString approx = m_estimateAtSend->approximate ? QStringLiteral("\u2248") : QString();
-        QString before = tr("estimated %1%2 in").arg(approx, locale.toString(m_estimateAtSend->tokens));
-        if (m_estimateAtSend->costUsd)
-            before += QStringLiteral(", ") + approx + Catalog::formatUsd(*m_estimateAtSend->costUsd);
-        parts << before;
-    }
     return parts.join(QStringLiteral("  \u00B7  "));
 }
 

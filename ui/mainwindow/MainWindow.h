@@ -31,12 +31,16 @@ class PromptBudgetIndicator;
 class PromptEditor;
 class PromptEstimator;
 class ResponsePane;
+class SchemaPanel;
+struct CheckedSchema;
 
 /**
  * The workbench window: the prompt editor beside the response pane, the endpoint bar above,
  * the run statistics below. Ctrl+Enter runs the prompt, Esc stops it. API keys come from the
  * CredentialStore (the environment, else the keychain); the Provider menu stores and forgets
- * them and finds model servers running on this machine.
+ * them and finds model servers running on this machine. Run ▸ Response Schema (Ctrl+Shift+J)
+ * shows the schema panel under the editor and, while it is shown, makes every run a structured
+ * one: the answer must match the schema, and is asked again when it does not.
  */
 class MainWindow final : public QMainWindow
 {
@@ -62,6 +66,8 @@ public:
 
     /** The status bar's token count, cost and context gauge for the prompt being typed. */
     const PromptBudgetIndicator *promptBudget() const { return m_budget; }
+    /** Whether runs ask for structured output (the schema panel is shown). */
+    bool isStructuredOutputOn() const;
 
 private:
     void buildMenus();
@@ -72,7 +78,11 @@ private:
     std::optional<QString> keychainServiceOrSay() const;
     /** The user message the editor holds, for the model in the endpoint bar. */
     Providers::ChatRequest promptRequest() const;
-    void startStream(const Providers::ProviderEndpoint &endpoint, const Providers::ChatRequest &request);
+    /** Starts a plain run, or with `schema` a structured one under `policy`. */
+    void startStream(const Providers::ProviderEndpoint &endpoint, const Providers::ChatRequest &request,
+                     const std::optional<CheckedSchema> &schema,
+                     const Structured::StructuredOutputPolicy &policy);
+    void showSchemaPanel(bool shown);
     void offerLocalServers(const QList<Providers::DiscoveredServer> &servers);
     void applyPreset(int index);
     QUrl simulatorRoot() const;
@@ -81,12 +91,19 @@ private:
                    int nextTarget);
     void onEvents(Providers::StreamId id, const QList<Providers::StreamEvent> &events);
     void onFinished(Providers::StreamId id, const Providers::RunOutcome &run);
+    void onStructuredAttemptStarted(Providers::StreamId id, int targetIndex, int attempt);
+    void onStructuredAttempt(Providers::StreamId id, const Structured::StructuredAttempt &attempt);
+    void onStructuredFinished(Providers::StreamId id, const Structured::StructuredOutcome &outcome);
+    /** The run has ended: the figures of its last answer in the status bar. */
+    void showFinalStats(const Providers::ChatOutcome &outcome, qsizetype attempts);
     void showLiveStats();
     /** Tells the estimator which model the endpoint bar names. */
     void followModel();
     void showPromptBudget();
     /** The run's usage and cost beside the estimate made when it was sent. */
     QString usageSummary(const Providers::TokenUsage &usage) const;
+    /** Tokens in and out, cached and reasoning tokens, and the cost; empty without usage. */
+    QString usageFigures(const Providers::TokenUsage &usage) const;
     void setRunning(bool running);
 
     Providers::StreamHub *m_hub;
@@ -95,12 +112,14 @@ private:
     QPointer<Providers::LocalServerDiscovery> m_discovery;
     QUrl m_simulatorUrl;
     PromptEditor *m_editor;
+    SchemaPanel *m_schemaPanel;
     ResponsePane *m_pane;
     QComboBox *m_providerBox = nullptr;
     QLineEdit *m_baseUrlEdit = nullptr;
     QLineEdit *m_modelEdit = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_stopAction = nullptr;
+    QAction *m_schemaAction = nullptr;
     QLabel *m_statsLabel;
     PromptEstimator *m_estimator;
     PromptBudgetIndicator *m_budget;
