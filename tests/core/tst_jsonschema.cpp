@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include <QElapsedTimer>
 #include <QTest>
 
 #include "schema/JsonSchema.h"
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void formatIsAnAnnotationUnlessAsserted();
     void deepInstancesStopWithAnErrorInsteadOfCrashing();
     void deepSchemasAreRefusedWithAClearError();
+    void hugeInstancesValidateInLinearTime();
     void oneCompiledSchemaValidatesFromManyThreads();
     void partialValidationReportsOnlyCertainViolations_data();
     void partialValidationReportsOnlyCertainViolations();
@@ -280,6 +282,26 @@ void TestJsonSchema::deepSchemasAreRefusedWithAClearError()
     const auto fine = JsonSchema::compile(nestedSchema(400));
     QVERIFY2(fine, fine ? "" : qPrintable(fine.error().toString()));
     QVERIFY(fine->isValid(nested(100, json(1))));
+}
+
+void TestJsonSchema::hugeInstancesValidateInLinearTime()
+{
+    const JsonSchema schema = compiled(json::parse(
+        "{\"type\": \"array\", \"items\": {\"type\": \"object\", \"required\": [\"id\"], \"properties\": "
+        "{\"id\": {\"type\": \"integer\"}, \"name\": {\"type\": \"string\", \"maxLength\": 64}}}}"));
+    // About 10 MB as JSON text: 200,000 objects.
+    json huge = json::array();
+    for (int i = 0; i < 200000; ++i)
+        huge.push_back({{"id", i}, {"name", "an item with a name of some length"}});
+    huge[150000]["id"] = "not an integer";
+    QElapsedTimer timer;
+    timer.start();
+    const ValidationReport report = schema.validate(huge);
+    const qint64 elapsedMs = timer.elapsed();
+    QCOMPARE(report.errors.size(), std::size_t(1));
+    QCOMPARE(report.errors[0].instanceLocation, std::string("/150000/id"));
+    // Generous for sanitizer builds on a loaded machine; a quadratic walk would take minutes.
+    QVERIFY2(elapsedMs < 20000, qPrintable(QString::number(elapsedMs)));
 }
 
 void TestJsonSchema::oneCompiledSchemaValidatesFromManyThreads()
