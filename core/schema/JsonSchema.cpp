@@ -142,7 +142,10 @@ Result<nlohmann::json> parseJsonDocument(std::string_view text, const QString &s
         for (std::size_t i = lineStart; i < offset; ++i)
             column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
         QString reason = QString::fromUtf8(error.what());
-        if (const qsizetype colon = reason.lastIndexOf(u": "); colon >= 0)
+        // what() is "[json.exception.parse_error.101] parse error at line 1, column 2: <reason>";
+        // the place is reported above in the caller's terms, so keep the reason only.
+        const qsizetype columnAt = reason.indexOf(u"column ");
+        if (const qsizetype colon = reason.indexOf(u": ", std::max<qsizetype>(columnAt, 0)); colon >= 0)
             reason = reason.mid(colon + 2);
         return fail(
             ErrorCode::Protocol, QStringLiteral("Not valid JSON: %1").arg(reason),
