@@ -63,20 +63,7 @@ StructuredRun::StructuredRun(QNetworkAccessManager *network, QList<Providers::Ch
 {
     Q_ASSERT(!m_targets.isEmpty());
     m_policy.attemptsPerTarget = std::max(1, m_policy.attemptsPerTarget);
-    m_current = requestForTarget();
-}
-
-StructuredRun::~StructuredRun() = default;
-
-void StructuredRun::setScheduler(Providers::RequestScheduler *scheduler)
-{
-    m_scheduler = scheduler;
-}
-
-Providers::ChatRequest StructuredRun::requestForTarget() const
-{
-    Providers::ChatRequest request = m_original;
-    request.model = m_targets[m_targetIndex].model;
+    // The schema goes into the request once; every target starts from this request.
     if (m_policy.nativeEnforcement) {
         Providers::ResponseFormat format;
         format.schema = m_schemaJson;
@@ -85,11 +72,18 @@ Providers::ChatRequest StructuredRun::requestForTarget() const
         const auto parsed =
             nlohmann::json::parse(m_schemaJson.constBegin(), m_schemaJson.constEnd(), nullptr, false);
         format.strict = !parsed.is_discarded() && Schema::lintForOpenAiStrict(parsed).empty();
-        request.responseFormat = format;
+        m_original.responseFormat = format;
     } else {
-        request.messages.prepend({QStringLiteral("system"), schemaInstruction(m_schemaJson)});
+        m_original.messages.prepend({QStringLiteral("system"), schemaInstruction(m_schemaJson)});
     }
-    return request;
+    m_current = m_original;
+}
+
+StructuredRun::~StructuredRun() = default;
+
+void StructuredRun::setScheduler(Providers::RequestScheduler *scheduler)
+{
+    m_scheduler = scheduler;
 }
 
 void StructuredRun::start()
@@ -198,7 +192,7 @@ void StructuredRun::onRunFinished(const Providers::RunOutcome &run)
     if (moreTargets) {
         ++m_targetIndex;
         m_attempt = 0;
-        m_current = requestForTarget();
+        m_current = m_original;
         startAttempt();
         return;
     }

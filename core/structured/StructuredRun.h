@@ -100,12 +100,12 @@ Q_SIGNALS:
 private:
     void startAttempt();
     void onRunFinished(const Providers::RunOutcome &run);
-    Providers::ChatRequest requestForTarget() const;
     void finish(std::optional<Lathe::Error> error);
 
     QNetworkAccessManager *m_network;
     QList<Providers::ChatTarget> m_targets;
-    Providers::ChatRequest m_original;
+    Providers::ChatRequest m_original; ///< the caller's, with the schema added
+
     Providers::ChatRequest m_current;
     Schema::JsonSchema m_schema;
     QByteArray m_schemaJson;

@@ -206,13 +206,7 @@ void AnthropicE2eTest::toolCallFaultAssemblesOneToolCall()
 
 void AnthropicE2eTest::structuredAnswerFollowsTheSchemaOrTheFault_data()
 {
-    QTest::addColumn<QString>("fault");
-    QTest::addColumn<bool>("stream");
-    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
-        for (const bool stream : {true, false})
-            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
-                << QString::fromLatin1(fault) << stream;
-    }
+    addStructuredAnswerRows();
 }
 
 void AnthropicE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
@@ -220,8 +214,7 @@ void AnthropicE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
     QFETCH(QString, fault);
     QFETCH(bool, stream);
 
-    const QString model =
-        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const QString model = modelWithFault(kModel, fault);
     const Run result = run(structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
     QVERIFY(result.finished);
     // A whole answer's tool input is a JSON object, which the simulator writes with its members

@@ -367,13 +367,7 @@ void TestChatCall::malformedEventIsReportedAtItsStreamByteOffset()
 
 void TestChatCall::structuredAnswerFollowsTheSchemaOrTheFault_data()
 {
-    QTest::addColumn<QString>("fault");
-    QTest::addColumn<bool>("stream");
-    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
-        for (const bool stream : {true, false})
-            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
-                << QString::fromLatin1(fault) << stream;
-    }
+    addStructuredAnswerRows();
 }
 
 void TestChatCall::structuredAnswerFollowsTheSchemaOrTheFault()
@@ -381,8 +375,7 @@ void TestChatCall::structuredAnswerFollowsTheSchemaOrTheFault()
     QFETCH(QString, fault);
     QFETCH(bool, stream);
 
-    const QString model =
-        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const QString model = modelWithFault(kModel, fault);
     const Run result =
         run(simulator(), structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
     QVERIFY(result.finished);

@@ -240,13 +240,7 @@ void OllamaE2eTest::toolCallFaultAssemblesOneWholeCall()
 
 void OllamaE2eTest::structuredAnswerFollowsTheSchemaOrTheFault_data()
 {
-    QTest::addColumn<QString>("fault");
-    QTest::addColumn<bool>("stream");
-    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
-        for (const bool stream : {true, false})
-            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
-                << QString::fromLatin1(fault) << stream;
-    }
+    addStructuredAnswerRows();
 }
 
 void OllamaE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
@@ -254,8 +248,7 @@ void OllamaE2eTest::structuredAnswerFollowsTheSchemaOrTheFault()
     QFETCH(QString, fault);
     QFETCH(bool, stream);
 
-    const QString model =
-        fault.isEmpty() ? QString::fromLatin1(kModel) : QLatin1String(kModel) + QLatin1Char('+') + fault;
+    const QString model = modelWithFault(kModel, fault);
     const Run result = run(structuredRequest(model, QStringLiteral("Describe a book"), bookSchema(), stream));
     QVERIFY(result.finished);
     const QString mismatch = structuredAnswerMismatch(result.outcome, bookSchema(), fault);

@@ -8,6 +8,7 @@
 #include <QNetworkProxy>
 #include <QObject>
 #include <QSignalSpy>
+#include <QTest>
 
 #include <nlohmann/json.hpp>
 
@@ -222,6 +223,22 @@ RecordedCall runCall(QNetworkAccessManager *network, const Providers::ProviderEn
         qWarning("call finished=%d, finished signals=%d, %s", call.isFinished(), result.finishedCount,
                  qPrintable(describe(result.outcome)));
     return result;
+}
+
+void addStructuredAnswerRows()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<bool>("stream");
+    for (const char *fault : {"", "invalid-json", "schema-violation"}) {
+        for (const bool stream : {true, false})
+            QTest::addRow("%s, %s", *fault ? fault : "clean", stream ? "streamed" : "not streamed")
+                << QString::fromLatin1(fault) << stream;
+    }
+}
+
+QString modelWithFault(const char *model, const QString &fault)
+{
+    return fault.isEmpty() ? QString::fromLatin1(model) : QLatin1String(model) + QLatin1Char('+') + fault;
 }
 
 } // namespace Lathe::TestSupport

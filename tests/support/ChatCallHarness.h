@@ -55,6 +55,13 @@ Mock::SimulatedAnswer expectedAnswer(const Providers::ChatRequest &request);
  */
 QByteArray bookSchema();
 
+/** The `_data()` rows of the per-protocol structured-answer tests: each structured-output fault
+ *  (and none), streamed and not, in columns "fault" and "stream". */
+void addStructuredAnswerRows();
+
+/** The simulator model that answers with `fault` ("" for a clean answer). */
+QString modelWithFault(const char *model, const QString &fault);
+
 /** chatRequest() asking for an answer that follows `schema`, as a ResponseFormat named "book". */
 Providers::ChatRequest structuredRequest(const QString &model, const QString &prompt,
                                          const QByteArray &schema, bool stream = true);
