@@ -18,7 +18,7 @@ namespace Lathe::Schema
  *
  * compile() parses the pattern by ECMA-262's grammar, so syntax only PCRE knows (`\A`, `\z`,
  * `\Z`, `\h`, `\a`, `(?i)`, `(?P<n>…)`, `(?#…)`, possessive `a++`) is an error, and translates it
- * into an equivalent PCRE2 pattern compiled (and JIT-compiled) once with PCRE2's 8-bit library, with ECMA's
+ * into an equivalent PCRE2 pattern compiled (and JIT-compiled) once with PCRE2's 16-bit library, with ECMA's
  * meanings spelled out: `\d` `\w` `\s` `\b` are ECMA's ASCII/whitespace sets, `.` stops only at line
  * terminators, `^` and `$` anchor at the ends of the input only (`$` not before a final "\n"), a
  * backreference to a group that has not matched matches the empty string, and a lookbehind
@@ -36,6 +36,10 @@ namespace Lathe::Schema
  * `(?<=[ab]*c)[^ab]` takes seconds over 4,000 characters; and a walk longer than about 6,000
  * code points exhausts the 512 KiB JIT stack Qt gives PCRE2. A search that fails inside PCRE2
  * like that (or on its match limit) counts as no match.
+ *
+ * A pattern of ASCII characters and classes between `^` and `$` whose variable counts cannot
+ * give characters back (`^[A-Z]{3}-[0-9]{4}$`, `^[a-z_]{3,16}$`) is matched over the subject
+ * directly, without PCRE2, with the same result.
  *
  * Thread safety: every const member may be called from several threads at once on the same
  * object. compile() finishes compiling and JIT-compiling before it returns; a search only reads

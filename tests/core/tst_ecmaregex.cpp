@@ -48,6 +48,8 @@ private Q_SLOTS:
     void searchesUnpairedSurrogatesAsReplacementCharacters();
     void walksBackOverLongInputForVariableLookbehind();
     void searchesConcurrentlyFromFourThreads();
+    void anchoredAsciiPatternsMatchAsPcre2Does_data();
+    void anchoredAsciiPatternsMatchAsPcre2Does();
 };
 
 void EcmaRegexTest::searchesWithEcmaScriptMeaning_data()
@@ -408,6 +410,63 @@ void EcmaRegexTest::searchesConcurrentlyFromFourThreads()
         thread.join();
     QCOMPARE(wrong.load(), 0);
     QCOMPARE(matches.load(), kThreads * kRounds * 2 / 5);
+}
+
+void EcmaRegexTest::anchoredAsciiPatternsMatchAsPcre2Does_data()
+{
+    QTest::addColumn<QByteArray>("pattern");
+    QTest::addColumn<QString>("subject");
+    QTest::addColumn<bool>("matches");
+    // Patterns of ASCII atoms between ^ and $ are matched without PCRE2.
+    addRow("code", "^[A-Z]{3}-[0-9]{4}$", u"ABC-1234"_qs, true);
+    addRow("code, one digit short", "^[A-Z]{3}-[0-9]{4}$", u"ABC-123"_qs, false);
+    addRow("code, one digit more", "^[A-Z]{3}-[0-9]{4}$", u"ABC-12345"_qs, false);
+    addRow("code, lower case", "^[A-Z]{3}-[0-9]{4}$", u"abc-1234"_qs, false);
+    addRow("code, non-ASCII letter", "^[A-Z]{3}-[0-9]{4}$",
+           text("\xC3\x84"
+                "BC-1234"),
+           false);
+    addRow("code, final newline", "^[A-Z]{3}-[0-9]{4}$", u"ABC-1234\n"_qs, false);
+    addRow("literal prefix", "^TK-[0-9]{6}$", u"TK-000123"_qs, true);
+    addRow("literal prefix, letter among digits", "^TK-\\d{6}$", u"TK-00012a"_qs, false);
+    addRow("range of counts", "^[a-z0-9_]{3,16}$", u"abc_9"_qs, true);
+    addRow("range of counts, too short", "^[a-z0-9_]{3,16}$", u"ab"_qs, false);
+    addRow("range of counts, too long", "^[a-z0-9_]{3,16}$", u"abcdefghijklmnopq"_qs, false);
+    addRow("range of counts, empty", "^[a-z0-9_]{3,16}$", QString(), false);
+    addRow("star plus question", "^a*b+c?$", u"aaabbb"_qs, true);
+    addRow("star plus question, no a", "^a*b+c?$", u"bc"_qs, true);
+    addRow("star plus question, no b", "^a*b+c?$", u"c"_qs, false);
+    addRow("star plus question, b after c", "^a*b+c?$", u"abcb"_qs, false);
+    addRow("empty pattern", "^$", QString(), true);
+    addRow("empty pattern, one character", "^$", u"x"_qs, false);
+    addRow("date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", u"2026-12-06"_qs, true);
+    addRow("date, full-width digits", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+           text("\xEF\xBC\x92\xEF\xBC\x90"
+                "26-12-06"),
+           false);
+    addRow("optional count", "^x{0,2}y$", u"xxy"_qs, true);
+    addRow("optional count, too many", "^x{0,2}y$", u"xxxy"_qs, false);
+    // Not that simple: PCRE2 runs them, with the backtracking they need.
+    addRow("overlapping atoms", "^a*a$", u"aaa"_qs, true);
+    addRow("overlapping classes", "^[a-z]+[a-c]$", u"abc"_qs, true);
+    addRow("negated class, non-ASCII", "^[^@]+$", text("\xC3\xA9t\xC3\xA9"), true);
+    addRow("negated class, excluded", "^[^@]+$", u"a@b"_qs, false);
+}
+
+void EcmaRegexTest::anchoredAsciiPatternsMatchAsPcre2Does()
+{
+    QFETCH(QByteArray, pattern);
+    QFETCH(QString, subject);
+    QFETCH(bool, matches);
+
+    // A group around the pattern keeps it from the fast path, so PCRE2 gives the reference.
+    for (const QByteArray &form : {pattern, QByteArray("(?:" + pattern + ")")}) {
+        const auto regex = EcmaRegex::compile(form.toStdString());
+        QVERIFY2(regex, qPrintable(regex ? QString() : regex.error().toString()));
+        QCOMPARE(regex->search(QStringView(subject)), matches);
+        const QByteArray utf8 = subject.toUtf8();
+        QCOMPARE(regex->search(std::string_view(utf8.constData(), size_t(utf8.size()))), matches);
+    }
 }
 
 QTEST_GUILESS_MAIN(EcmaRegexTest)
