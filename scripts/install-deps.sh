@@ -13,7 +13,7 @@ packages=(
     # the SVG icon engine, for the app icon
     libqt6svg6
     # libraries
-    libqscintilla2-qt6-dev nlohmann-json3-dev libsqlite3-dev qtkeychain-qt6-dev libexpected-dev libpcre2-dev
+    libqscintilla2-qt6-dev nlohmann-json3-dev libsqlite3-dev qtkeychain-qt6-dev libexpected-dev libpcre2-dev libsimdjson-dev
     # a font, so offscreen rendering in the GUI tests measures real text
     fonts-dejavu-core
     # a private D-Bus session and a Secret Service on it, for the OS keychain test

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "EcmaRegex.h"
+#include "FlatJson.h"
 #include "SchemaDraft.h"
 
 namespace Lathe::Schema
@@ -50,6 +51,7 @@ struct NamedSchema
 {
     std::string name;
     const SchemaNode *schema = nullptr;
+    bool required = false; ///< `required` names it too (set for `properties` entries only)
 };
 
 struct PatternSchema
@@ -74,11 +76,28 @@ struct DynamicReference
     bool recursive = false; ///< $recursiveRef semantics
 };
 
+/** Groups of keywords, so evaluation tests one word per node instead of a field per keyword. */
+enum KeywordGroup : std::uint16_t
+{
+    GroupReference = 1u << 0,        ///< $ref
+    GroupDynamicReference = 1u << 1, ///< $dynamicRef, $recursiveRef
+    GroupType = 1u << 2,
+    GroupConst = 1u << 3,
+    GroupEnum = 1u << 4,
+    GroupNumber = 1u << 5,       ///< minimum, maximum, exclusive*, multipleOf
+    GroupString = 1u << 6,       ///< minLength, maxLength, pattern, asserted format, content*
+    GroupArray = 1u << 7,        ///< items, prefixItems, contains, min/maxItems, uniqueItems
+    GroupObject = 1u << 8,       ///< properties and the other object keywords
+    GroupCombinators = 1u << 9,  ///< allOf, anyOf, oneOf, not, if
+    GroupUnevaluated = 1u << 10, ///< unevaluatedItems, unevaluatedProperties
+};
+
 struct NumberBound
 {
-    nlohmann::json value;
+    nlohmann::json value; ///< as written, for messages
     bool exclusive = false;
     const char *keyword = "";
+    FlatValue number; ///< the same, to compare with
 };
 
 /**
@@ -87,24 +106,37 @@ struct NumberBound
  */
 struct SchemaNode
 {
-    const SchemaResource *resource = nullptr;
-    std::string location; ///< absolute: resource URI, '#', JSON Pointer within the resource
+    // What evaluation reads for every node, together at the start.
+    std::uint16_t groups = 0; ///< KeywordGroup bits
     bool isBoolean = false;
     bool booleanValue = true;
-
+    std::uint8_t types = 0;   // 0: no type keyword
+    bool draft4Types = false; ///< draft 4: 1.0 is not an integer
+    const SchemaResource *resource = nullptr;
     const SchemaNode *ref = nullptr;
+
+    bool has(KeywordGroup group) const { return groups & group; }
+    /** The node uses unevaluated* and so needs its subschemas' annotations. */
+    bool needsAnnotations() const { return groups & GroupUnevaluated; }
+
+    std::string location; ///< absolute: resource URI, '#', JSON Pointer within the resource
+
     std::optional<DynamicReference> dynamicRef;
     const char *dynamicRefKeyword = "$dynamicRef";
 
-    std::uint8_t types = 0; // 0: no type keyword
-    std::optional<nlohmann::json> constValue;
-    std::optional<nlohmann::json> enumValues; // an array
+    std::optional<nlohmann::json> constValue; ///< for messages; constFlat to compare with
+    std::size_t constFlat = 0;                ///< in CompiledSchema::constants
+    std::optional<nlohmann::json> enumValues; ///< an array, for messages
+    std::size_t enumFlat = 0;                 ///< in CompiledSchema::constants
+    /** When every enum value is a string (the usual enum): them, compared without a FlatJson. */
+    std::optional<std::vector<std::string_view>> enumStrings;
 
     std::optional<NumberBound> minimum;
     std::optional<NumberBound> maximum;
     std::optional<NumberBound> exclusiveMinimum; // the numeric keyword of draft 6+
     std::optional<NumberBound> exclusiveMaximum;
-    std::optional<nlohmann::json> multipleOf;
+    std::optional<nlohmann::json> multipleOf; ///< for messages
+    FlatValue multipleOfNumber;
 
     std::optional<std::uint64_t> minLength;
     std::optional<std::uint64_t> maxLength;
@@ -130,7 +162,11 @@ struct SchemaNode
     std::vector<NamedSchema> properties;
     std::vector<PatternSchema> patternProperties;
     const SchemaNode *additionalProperties = nullptr;
-    std::vector<std::string> required;
+    std::vector<std::string> required; ///< as written, for messages in the schema's order
+    /** Distinct required names that have a `properties` entry: the walk over properties counts them. */
+    std::size_t requiredAmongProperties = 0;
+    /** Distinct required names without a `properties` entry: looked up one by one. */
+    std::vector<std::string> requiredElsewhere;
     std::vector<NamedDependency> dependentRequired;
     const char *dependentRequiredKeyword = "dependentRequired";
     std::vector<NamedSchema> dependentSchemas;
@@ -147,16 +183,6 @@ struct SchemaNode
     const SchemaNode *ifSchema = nullptr;
     const SchemaNode *thenSchema = nullptr;
     const SchemaNode *elseSchema = nullptr;
-
-    /** The node uses unevaluated* and so needs its subschemas' annotations. */
-    bool needsAnnotations() const { return unevaluatedItems || unevaluatedProperties; }
-
-    /** Which groups of keywords the node has, so validation skips the groups it lacks. */
-    bool hasNumberKeywords = false;
-    bool hasStringKeywords = false;
-    bool hasArrayKeywords = false;
-    bool hasObjectKeywords = false;
-    bool hasCombinators = false;
 };
 
 /** Everything a JsonSchema owns: the documents it was compiled from and the node graph. */
@@ -166,6 +192,7 @@ public:
     std::deque<nlohmann::json> documents; // stable addresses: nodes point into them
     std::deque<SchemaResource> resources; // stable addresses
     std::deque<SchemaNode> nodes;         // stable addresses
+    FlatJson constants;                   // const and enum values, flattened to compare with instances
     const SchemaNode *root = nullptr;
     bool formatAssertion = false;
 };

@@ -22,20 +22,20 @@ struct Decimal
     bool negative = false;
 };
 
-Decimal toDecimal(const nlohmann::json &number)
+Decimal toDecimal(const FlatValue &number)
 {
     Decimal decimal;
-    if (number.is_number_unsigned()) {
-        decimal.digits = number.get<std::uint64_t>();
-    } else if (number.is_number_integer()) {
-        const std::int64_t value = number.get<std::int64_t>();
+    if (number.kind == FlatKind::Unsigned) {
+        decimal.digits = number.unsignedInteger;
+    } else if (number.kind == FlatKind::Integer) {
+        const std::int64_t value = number.integer;
         decimal.negative = value < 0;
         decimal.digits = decimal.negative ? 0 - std::uint64_t(value) : std::uint64_t(value);
     } else {
         // The shortest string that reads back as the same double: the number as it was written.
         char buffer[64];
-        const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number.get<double>(),
-                                             std::chars_format::scientific);
+        const auto [end, ec] =
+            std::to_chars(buffer, buffer + sizeof buffer, number.floating, std::chars_format::scientific);
         const std::string_view text(buffer, ec == std::errc() ? std::size_t(end - buffer) : 0);
         std::size_t i = 0;
         if (i < text.size() && text[i] == '-') {
@@ -84,41 +84,53 @@ std::uint64_t powerOfTenModulo(int power, std::uint64_t modulus)
 
 } // namespace
 
+int compareNumbers(const FlatValue &a, const FlatValue &b)
+{
+    const auto order = [](auto x, auto y) {
+        return x < y ? -1 : (x > y ? 1 : 0);
+    };
+    if (a.kind == b.kind) {
+        if (a.kind == FlatKind::Integer)
+            return order(a.integer, b.integer);
+        if (a.kind == FlatKind::Unsigned)
+            return order(a.unsignedInteger, b.unsignedInteger);
+        if (a.kind == FlatKind::Float)
+            return order(a.floating, b.floating);
+    }
+    if (a.kind == FlatKind::Integer && b.kind == FlatKind::Unsigned)
+        return a.integer < 0 ? -1 : order(std::uint64_t(a.integer), b.unsignedInteger);
+    if (a.kind == FlatKind::Unsigned && b.kind == FlatKind::Integer)
+        return b.integer < 0 ? 1 : order(a.unsignedInteger, std::uint64_t(b.integer));
+    // Integer against double: long double holds every int64, uint64 and double exactly on x86-64.
+    const auto toLong = [](const FlatValue &n) -> long double {
+        if (n.kind == FlatKind::Unsigned)
+            return static_cast<long double>(n.unsignedInteger);
+        if (n.kind == FlatKind::Integer)
+            return static_cast<long double>(n.integer);
+        return static_cast<long double>(n.floating);
+    };
+    return order(toLong(a), toLong(b));
+}
+
 int compareNumbers(const nlohmann::json &a, const nlohmann::json &b)
 {
-    // long double holds every int64, uint64 and double exactly on x86-64; elsewhere the
-    // integer paths below keep integer comparisons exact.
-    if (a.is_number_unsigned() && b.is_number_unsigned()) {
-        const auto x = a.get<std::uint64_t>(), y = b.get<std::uint64_t>();
-        return x < y ? -1 : (x > y ? 1 : 0);
-    }
-    if (a.is_number_integer() && b.is_number_integer() && !a.is_number_unsigned() &&
-        !b.is_number_unsigned()) {
-        const auto x = a.get<std::int64_t>(), y = b.get<std::int64_t>();
-        return x < y ? -1 : (x > y ? 1 : 0);
-    }
-    const auto toLong = [](const nlohmann::json &n) -> long double {
-        if (n.is_number_unsigned())
-            return static_cast<long double>(n.get<std::uint64_t>());
-        if (n.is_number_integer())
-            return static_cast<long double>(n.get<std::int64_t>());
-        return static_cast<long double>(n.get<double>());
-    };
-    const long double x = toLong(a), y = toLong(b);
-    return x < y ? -1 : (x > y ? 1 : 0);
+    return compareNumbers(FlatValue::scalar(a), FlatValue::scalar(b));
+}
+
+bool isIntegral(const FlatValue &number)
+{
+    if (number.kind == FlatKind::Integer || number.kind == FlatKind::Unsigned)
+        return true;
+    return number.kind == FlatKind::Float && std::isfinite(number.floating) &&
+           std::trunc(number.floating) == number.floating;
 }
 
 bool isIntegral(const nlohmann::json &number)
 {
-    if (number.is_number_integer())
-        return true;
-    if (!number.is_number_float())
-        return false;
-    const double value = number.get<double>();
-    return std::isfinite(value) && std::trunc(value) == value;
+    return isIntegral(FlatValue::scalar(number));
 }
 
-bool isMultipleOf(const nlohmann::json &value, const nlohmann::json &divisor)
+bool isMultipleOf(const FlatValue &value, const FlatValue &divisor)
 {
     const Decimal x = toDecimal(value);
     const Decimal m = toDecimal(divisor);
@@ -142,7 +154,7 @@ bool isMultipleOf(const nlohmann::json &value, const nlohmann::json &divisor)
     return Wide(x.digits) % divisorScaled == 0;
 }
 
-std::size_t codePointCount(const std::string &utf8)
+std::size_t codePointCount(std::string_view utf8)
 {
     std::size_t count = 0;
     for (unsigned char byte : utf8)

@@ -53,17 +53,54 @@ Result<JsonSchema> JsonSchema::compile(const nlohmann::json &schema, const Schem
     return JsonSchema(std::move(*compiled));
 }
 
+namespace
+{
+
+/** The thread's flattened instance, reused so that once warm a verdict allocates nothing. */
+FlatJson &threadInstances()
+{
+    thread_local FlatJson instances;
+    return instances;
+}
+
+} // namespace
+
 bool JsonSchema::isValid(const nlohmann::json &instance) const
 {
-    SchemaEvaluator evaluator(*m_compiled, nullptr);
-    return evaluator.evaluate(*m_compiled->root, instance, nullptr);
+    FlatJson &instances = threadInstances();
+    instances.clear();
+    const std::size_t root = instances.append(instance);
+    SchemaEvaluator evaluator(*m_compiled, instances, nullptr);
+    const bool valid = evaluator.evaluate(*m_compiled->root, instances[root], nullptr);
+    instances.trim();
+    return valid;
+}
+
+Result<bool> JsonSchema::isValidText(std::string_view text, const QString &source) const
+{
+    FlatJson &instances = threadInstances();
+    if (instances.assignText(text)) {
+        SchemaEvaluator evaluator(*m_compiled, instances, nullptr);
+        const bool valid = evaluator.evaluate(*m_compiled->root, instances[0], nullptr);
+        instances.trim();
+        return valid;
+    }
+    instances.trim();
+    // simdjson refused it. nlohmann::json reads a little more (integers beyond 64 bits, deeper
+    // nesting) and, when it is not JSON, says where.
+    auto parsed = parseJsonDocument(text, source);
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    return isValid(*parsed);
 }
 
 ValidationReport JsonSchema::validate(const nlohmann::json &instance) const
 {
     ValidationReport report;
-    SchemaEvaluator evaluator(*m_compiled, &report.errors);
-    report.valid = evaluator.evaluate(*m_compiled->root, instance, nullptr);
+    FlatJson instances;
+    const std::size_t root = instances.append(instance);
+    SchemaEvaluator evaluator(*m_compiled, instances, &report.errors);
+    report.valid = evaluator.evaluate(*m_compiled->root, instances[root], nullptr);
     return report;
 }
 
@@ -73,9 +110,11 @@ ValidationReport JsonSchema::validatePartial(const nlohmann::json &instance,
     ValidationReport report;
     const std::vector<std::string> openTokens =
         parsePointer(openPointer).value_or(std::vector<std::string>());
-    SchemaEvaluator evaluator(*m_compiled, &report.errors);
+    FlatJson instances;
+    const std::size_t root = instances.append(instance);
+    SchemaEvaluator evaluator(*m_compiled, instances, &report.errors);
     evaluator.setOpenPath(&openTokens);
-    report.valid = evaluator.evaluate(*m_compiled->root, instance, nullptr);
+    report.valid = evaluator.evaluate(*m_compiled->root, instances[root], nullptr);
     return report;
 }
 

@@ -418,6 +418,7 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
 
     const SchemaResource &resource = *location.resource;
     const Draft draft = resource.draft;
+    node.draft4Types = draft == Draft::Draft4;
     const unsigned vocabularies = resource.vocabularies;
     const auto where = [&](std::string_view keyword) {
         return qs(node.location + "/" + escapePointerToken(keyword));
@@ -494,6 +495,7 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
         if (!resolved)
             return tl::unexpected(resolved.error());
         node.ref = nodeFor(*resolved);
+        node.groups |= GroupReference;
         if (draft <= Draft::Draft7)
             return {};
     }
@@ -566,13 +568,22 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
             }
         }
         if (draft >= Draft::Draft6) {
-            if (const nlohmann::json *constant = member(value, "const"))
+            if (const nlohmann::json *constant = member(value, "const")) {
                 node.constValue = *constant;
+                node.constFlat = m_compiled->constants.append(*node.constValue);
+            }
         }
         if (const nlohmann::json *enumeration = member(value, "enum")) {
             if (!enumeration->is_array())
                 return invalid("enum", QStringLiteral("enum must be an array."));
             node.enumValues = *enumeration;
+            node.enumFlat = m_compiled->constants.append(*node.enumValues);
+            if (std::all_of(node.enumValues->begin(), node.enumValues->end(),
+                            [](const nlohmann::json &candidate) { return candidate.is_string(); })) {
+                node.enumStrings.emplace();
+                for (const nlohmann::json &candidate : *node.enumValues)
+                    node.enumStrings->push_back(*candidate.get_ptr<const std::string *>());
+            }
         }
         const auto number = [&](std::string_view keyword) -> Result<const nlohmann::json *> {
             const nlohmann::json *found = member(value, keyword);
@@ -601,14 +612,16 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
             if (!exclusiveMaximum)
                 return tl::unexpected(exclusiveMaximum.error());
             if (*minimum)
-                node.minimum = NumberBound{**minimum, *exclusiveMinimum, "minimum"};
+                node.minimum =
+                    NumberBound{**minimum, *exclusiveMinimum, "minimum", FlatValue::scalar(**minimum)};
             if (*maximum)
-                node.maximum = NumberBound{**maximum, *exclusiveMaximum, "maximum"};
+                node.maximum =
+                    NumberBound{**maximum, *exclusiveMaximum, "maximum", FlatValue::scalar(**maximum)};
         } else {
             if (*minimum)
-                node.minimum = NumberBound{**minimum, false, "minimum"};
+                node.minimum = NumberBound{**minimum, false, "minimum", FlatValue::scalar(**minimum)};
             if (*maximum)
-                node.maximum = NumberBound{**maximum, false, "maximum"};
+                node.maximum = NumberBound{**maximum, false, "maximum", FlatValue::scalar(**maximum)};
             auto exclusiveMinimum = number("exclusiveMinimum");
             auto exclusiveMaximum = number("exclusiveMaximum");
             if (!exclusiveMinimum)
@@ -616,9 +629,11 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
             if (!exclusiveMaximum)
                 return tl::unexpected(exclusiveMaximum.error());
             if (*exclusiveMinimum)
-                node.exclusiveMinimum = NumberBound{**exclusiveMinimum, true, "exclusiveMinimum"};
+                node.exclusiveMinimum = NumberBound{**exclusiveMinimum, true, "exclusiveMinimum",
+                                                    FlatValue::scalar(**exclusiveMinimum)};
             if (*exclusiveMaximum)
-                node.exclusiveMaximum = NumberBound{**exclusiveMaximum, true, "exclusiveMaximum"};
+                node.exclusiveMaximum = NumberBound{**exclusiveMaximum, true, "exclusiveMaximum",
+                                                    FlatValue::scalar(**exclusiveMaximum)};
         }
         auto multipleOf = number("multipleOf");
         if (!multipleOf)
@@ -627,6 +642,7 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
             if (compareNumbers(**multipleOf, nlohmann::json(0)) <= 0)
                 return invalid("multipleOf", QStringLiteral("multipleOf must be greater than 0."));
             node.multipleOf = **multipleOf;
+            node.multipleOfNumber = FlatValue::scalar(**multipleOf);
         }
         LATHE_TRY(nonNegativeInteger("minLength", node.minLength));
         LATHE_TRY(nonNegativeInteger("maxLength", node.maxLength));
@@ -799,18 +815,44 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
         LATHE_TRY(one("unevaluatedProperties", node.unevaluatedProperties));
     }
 #undef LATHE_TRY
-    node.hasNumberKeywords =
-        node.minimum || node.maximum || node.exclusiveMinimum || node.exclusiveMaximum || node.multipleOf;
-    node.hasStringKeywords = node.minLength || node.maxLength || node.pattern || node.formatAsserted ||
-                             !node.contentEncoding.empty() || !node.contentMediaType.empty();
-    node.hasArrayKeywords = node.minItems || node.maxItems || node.uniqueItems || !node.prefixItems.empty() ||
-                            node.items || node.contains;
-    node.hasObjectKeywords = node.minProperties || node.maxProperties || !node.required.empty() ||
-                             !node.dependentRequired.empty() || !node.dependentSchemas.empty() ||
-                             node.propertyNames || !node.properties.empty() ||
-                             !node.patternProperties.empty() || node.additionalProperties;
-    node.hasCombinators =
-        !node.allOf.empty() || !node.anyOf.empty() || !node.oneOf.empty() || node.notSchema || node.ifSchema;
+    // Required names with a `properties` entry are checked by counting them in the walk over the
+    // instance's keys, which evaluation makes anyway, instead of one lookup each.
+    std::vector<std::string> distinctRequired = node.required;
+    std::sort(distinctRequired.begin(), distinctRequired.end());
+    distinctRequired.erase(std::unique(distinctRequired.begin(), distinctRequired.end()),
+                           distinctRequired.end());
+    for (std::string &name : distinctRequired) {
+        const auto property = std::lower_bound(
+            node.properties.begin(), node.properties.end(), name,
+            [](const NamedSchema &entry, const std::string &wanted) { return entry.name < wanted; });
+        if (property != node.properties.end() && property->name == name) {
+            property->required = true;
+            ++node.requiredAmongProperties;
+        } else {
+            node.requiredElsewhere.push_back(std::move(name));
+        }
+    }
+    const auto group = [&](KeywordGroup bit, bool present) {
+        if (present)
+            node.groups |= bit;
+    };
+    group(GroupDynamicReference, node.dynamicRef.has_value());
+    group(GroupType, node.types);
+    group(GroupConst, node.constValue.has_value());
+    group(GroupEnum, node.enumValues.has_value());
+    group(GroupNumber,
+          node.minimum || node.maximum || node.exclusiveMinimum || node.exclusiveMaximum || node.multipleOf);
+    group(GroupString, node.minLength || node.maxLength || node.pattern || node.formatAsserted ||
+                           !node.contentEncoding.empty() || !node.contentMediaType.empty());
+    group(GroupArray, node.minItems || node.maxItems || node.uniqueItems || !node.prefixItems.empty() ||
+                          node.items || node.contains);
+    group(GroupObject, node.minProperties || node.maxProperties || !node.required.empty() ||
+                           !node.dependentRequired.empty() || !node.dependentSchemas.empty() ||
+                           node.propertyNames || !node.properties.empty() ||
+                           !node.patternProperties.empty() || node.additionalProperties);
+    group(GroupCombinators, !node.allOf.empty() || !node.anyOf.empty() || !node.oneOf.empty() ||
+                                node.notSchema || node.ifSchema);
+    group(GroupUnevaluated, node.unevaluatedItems || node.unevaluatedProperties);
     return {};
 }
 

@@ -27,12 +27,16 @@ QString qs(std::string_view text)
 }
 
 /** A value for a message, shortened so one huge enum does not flood the output. */
-QString shortJson(const nlohmann::json &value)
+QString shortText(std::string text)
 {
-    std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (text.size() > 80)
         text = text.substr(0, 77) + "…";
     return qs(text);
+}
+
+QString shortJson(const nlohmann::json &value)
+{
+    return shortText(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 QString typeList(std::uint8_t types)
@@ -51,83 +55,63 @@ QString typeList(std::uint8_t types)
     return names.join(u", ") + u" or " + last;
 }
 
-QString instanceTypeName(const nlohmann::json &instance)
+QString instanceTypeName(const FlatValue &instance)
 {
-    if (instance.is_number_integer() || (instance.is_number_float() && isIntegral(instance)))
-        return instance.is_number_float() ? QStringLiteral("number") : QStringLiteral("integer");
-    return qs(instance.type_name());
+    switch (instance.kind) {
+    case FlatKind::Null:
+        return QStringLiteral("null");
+    case FlatKind::Boolean:
+        return QStringLiteral("boolean");
+    case FlatKind::Integer:
+    case FlatKind::Unsigned:
+        return QStringLiteral("integer");
+    case FlatKind::Float:
+        return QStringLiteral("number");
+    case FlatKind::String:
+        return QStringLiteral("string");
+    case FlatKind::Array:
+        return QStringLiteral("array");
+    case FlatKind::Object:
+        return QStringLiteral("object");
+    }
+    return {};
 }
 
-bool matchesType(std::uint8_t types, const nlohmann::json &instance)
+bool matchesType(std::uint8_t types, const FlatValue &instance)
 {
-    switch (instance.type()) {
-    case nlohmann::json::value_t::null:
+    switch (instance.kind) {
+    case FlatKind::Null:
         return types & TypeNull;
-    case nlohmann::json::value_t::boolean:
+    case FlatKind::Boolean:
         return types & TypeBoolean;
-    case nlohmann::json::value_t::object:
+    case FlatKind::Object:
         return types & TypeObject;
-    case nlohmann::json::value_t::array:
+    case FlatKind::Array:
         return types & TypeArray;
-    case nlohmann::json::value_t::string:
+    case FlatKind::String:
         return types & TypeString;
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
+    case FlatKind::Integer:
+    case FlatKind::Unsigned:
         return types & (TypeNumber | TypeInteger);
-    case nlohmann::json::value_t::number_float:
+    case FlatKind::Float:
         return (types & TypeNumber) || ((types & TypeInteger) && isIntegral(instance));
-    default:
-        return false;
     }
+    return false;
 }
 
 /**
- * Draft 4 says 1.0 is not an integer. The parser keeps every integer that fits in 64 bits as an
+ * Draft 4 says 1.0 is not an integer. The parsers keep every integer that fits in 64 bits as an
  * integer, so a float that would fit was written with a fraction or exponent; a larger one is a
  * big integer (12345678910111213141516171819) that only a double can hold.
  */
-bool matchesTypeDraft4(std::uint8_t types, const nlohmann::json &instance)
+bool matchesTypeDraft4(std::uint8_t types, const FlatValue &instance)
 {
-    if (!instance.is_number_float())
+    if (instance.kind != FlatKind::Float)
         return matchesType(types, instance);
-    const double value = instance.get<double>();
+    const double value = instance.floating;
     const bool bigInteger =
         isIntegral(instance) && (value >= 18446744073709551616.0 || value < -9223372036854775808.0);
     return (types & TypeNumber) || ((types & TypeInteger) && bigInteger);
-}
-
-/**
- * JSON equality as JSON Schema defines it: 1 and 1.0 are equal, at any depth. Iterative, so
- * two equal instances nested 10,000 levels deep (uniqueItems) cannot overflow the stack.
- */
-bool jsonEqual(const nlohmann::json &left, const nlohmann::json &right)
-{
-    std::vector<std::pair<const nlohmann::json *, const nlohmann::json *>> pending{{&left, &right}};
-    while (!pending.empty()) {
-        const auto [a, b] = pending.back();
-        pending.pop_back();
-        if (a->is_string() && b->is_string()) {
-            if (a->get_ref<const std::string &>() != b->get_ref<const std::string &>())
-                return false;
-        } else if (a->is_number() && b->is_number()) {
-            if (compareNumbers(*a, *b) != 0)
-                return false;
-        } else if (a->type() != b->type() || a->size() != b->size()) {
-            return false;
-        } else if (a->is_array()) {
-            for (std::size_t i = 0; i < a->size(); ++i)
-                pending.emplace_back(&(*a)[i], &(*b)[i]);
-        } else if (a->is_object()) {
-            for (auto x = a->begin(), y = b->begin(); x != a->end(); ++x, ++y) {
-                if (x.key() != y.key())
-                    return false;
-                pending.emplace_back(&x.value(), &y.value());
-            }
-        } else if (*a != *b) {
-            return false;
-        }
-    }
-    return true;
 }
 
 FormatDraft formatDraft(Draft draft)
@@ -149,9 +133,9 @@ FormatDraft formatDraft(Draft draft)
 
 /** Draft 7's content check: base64 that decodes, and JSON that parses. */
 std::optional<std::pair<const char *, QString>> contentViolation(const SchemaNode &node,
-                                                                 const std::string &text)
+                                                                 std::string_view text)
 {
-    QByteArray content = QByteArray::fromStdString(text);
+    QByteArray content(text.data(), qsizetype(text.size()));
     if (node.contentEncoding == "base64") {
         auto decoded = QByteArray::fromBase64Encoding(content, QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
@@ -190,9 +174,9 @@ bool PathToken::operator==(const std::string &unescaped) const
     return isIndex ? unescaped == std::to_string(index) : unescaped == name;
 }
 
-bool Evaluated::hasProperty(const std::string *key) const
+bool Evaluated::hasProperty(const FlatValue *member) const
 {
-    return allProperties || std::find(properties.begin(), properties.end(), key) != properties.end();
+    return allProperties || std::find(properties.begin(), properties.end(), member) != properties.end();
 }
 
 bool Evaluated::hasItem(std::size_t index) const
@@ -285,8 +269,10 @@ private:
     std::size_t m_keywordDepth;
 };
 
-SchemaEvaluator::SchemaEvaluator(const CompiledSchema &schema, std::vector<ValidationError> *errors)
+SchemaEvaluator::SchemaEvaluator(const CompiledSchema &schema, const FlatJson &instances,
+                                 std::vector<ValidationError> *errors)
     : m_schema(schema)
+    , m_instances(instances)
     , m_errors(errors)
 {}
 
@@ -330,7 +316,7 @@ void SchemaEvaluator::reportAt(const SchemaNode &node, std::string_view keyword,
     record(node, keyword, makeMessage());
 }
 
-bool SchemaEvaluator::evaluate(const SchemaNode &node, const nlohmann::json &instance, Evaluated *evaluated)
+bool SchemaEvaluator::evaluate(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated)
 {
     if (node.isBoolean) {
         if (!node.booleanValue)
@@ -338,6 +324,11 @@ bool SchemaEvaluator::evaluate(const SchemaNode &node, const nlohmann::json &ins
                    [&] { return QStringLiteral("No value is allowed here (the schema is false)."); });
         return node.booleanValue;
     }
+    // A schema that is only a `$ref` within the current resource adds nothing to a verdict: go
+    // straight to its target. (The compiler refuses cycles of such schemas.)
+    if (node.groups == GroupReference && !evaluated && !collecting() && !m_scope.empty() &&
+        m_scope.back() == node.resource)
+        return evaluate(*node.ref, instance, nullptr);
     if (m_depth >= kMaxDepth) {
         report(node, {}, [] {
             return QStringLiteral(
@@ -378,26 +369,26 @@ const SchemaNode *SchemaEvaluator::dynamicTarget(const DynamicReference &referen
     return reference.initial;
 }
 
-bool SchemaEvaluator::evaluateNode(const SchemaNode &node, const nlohmann::json &instance,
-                                   Evaluated *evaluated)
+bool SchemaEvaluator::evaluateNode(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated)
 {
-    Evaluated local;
-    Evaluated *annotations = (evaluated || node.needsAnnotations()) ? &local : nullptr;
+    std::optional<Evaluated> local;
+    Evaluated *annotations = (evaluated || node.needsAnnotations()) ? &local.emplace() : nullptr;
     bool valid = true;
     const bool partial = incomplete();
 
-    if (node.ref) {
+    const unsigned groups = node.groups;
+    if (groups & GroupReference) {
         KeywordStep step(*this, "$ref");
         if (!evaluate(*node.ref, instance, annotations) && stopAfterFailure(valid))
             return false;
     }
-    if (node.dynamicRef) {
+    if (groups & GroupDynamicReference) {
         KeywordStep step(*this, node.dynamicRefKeyword);
         if (!evaluate(*dynamicTarget(*node.dynamicRef), instance, annotations) && stopAfterFailure(valid))
             return false;
     }
-    if (node.types && !(node.resource->draft == Draft::Draft4 ? matchesTypeDraft4(node.types, instance)
-                                                              : matchesType(node.types, instance))) {
+    if ((groups & GroupType) &&
+        !(node.draft4Types ? matchesTypeDraft4(node.types, instance) : matchesType(node.types, instance))) {
         report(node, "type", [&] {
             return QStringLiteral("Must be %1, not %2.")
                 .arg(typeList(node.types), instanceTypeName(instance));
@@ -405,50 +396,62 @@ bool SchemaEvaluator::evaluateNode(const SchemaNode &node, const nlohmann::json 
         if (stopAfterFailure(valid))
             return false;
     }
-    if (node.constValue && !partial && !jsonEqual(*node.constValue, instance)) {
+    if ((groups & GroupConst) && !partial &&
+        !flatEqual(m_schema.constants, m_schema.constants[node.constFlat], m_instances, instance)) {
         report(node, "const",
                [&] { return QStringLiteral("Must be exactly %1.").arg(shortJson(*node.constValue)); });
         if (stopAfterFailure(valid))
             return false;
     }
-    if (node.enumValues && !partial) {
-        const auto &values = *node.enumValues;
-        if (std::none_of(values.begin(), values.end(),
-                         [&](const nlohmann::json &candidate) { return jsonEqual(candidate, instance); })) {
-            report(node, "enum", [&] { return QStringLiteral("Must be one of %1.").arg(shortJson(values)); });
+    if ((groups & GroupEnum) && !partial) {
+        bool found = false;
+        if (node.enumStrings) {
+            found = instance.kind == FlatKind::String &&
+                    std::find(node.enumStrings->begin(), node.enumStrings->end(), instance.string()) !=
+                        node.enumStrings->end();
+        } else {
+            const FlatJson &constants = m_schema.constants;
+            const FlatValue &values = constants[node.enumFlat];
+            for (std::size_t i = 0; i < values.size && !found; ++i)
+                found = flatEqual(constants, constants.child(values, i), m_instances, instance);
+        }
+        if (!found) {
+            report(node, "enum",
+                   [&] { return QStringLiteral("Must be one of %1.").arg(shortJson(*node.enumValues)); });
             if (stopAfterFailure(valid))
                 return false;
         }
     }
-    if (node.hasNumberKeywords && instance.is_number() && !evaluateNumber(node, instance) &&
+    if ((groups & GroupNumber) && instance.isNumber() && !evaluateNumber(node, instance) &&
         stopAfterFailure(valid))
         return false;
-    if (node.hasStringKeywords && instance.is_string() && !evaluateString(node, instance) &&
+    if ((groups & GroupString) && instance.kind == FlatKind::String && !evaluateString(node, instance) &&
         stopAfterFailure(valid))
         return false;
-    if (node.hasArrayKeywords && instance.is_array() && !evaluateArray(node, instance, annotations) &&
+    if ((groups & GroupArray) && instance.kind == FlatKind::Array &&
+        !evaluateArray(node, instance, annotations) && stopAfterFailure(valid))
+        return false;
+    if ((groups & GroupObject) && instance.kind == FlatKind::Object &&
+        !evaluateObject(node, instance, annotations) && stopAfterFailure(valid))
+        return false;
+    if ((groups & GroupCombinators) && !evaluateCombinators(node, instance, annotations) &&
         stopAfterFailure(valid))
         return false;
-    if (node.hasObjectKeywords && instance.is_object() && !evaluateObject(node, instance, annotations) &&
-        stopAfterFailure(valid))
-        return false;
-    if (node.hasCombinators && !evaluateCombinators(node, instance, annotations) && stopAfterFailure(valid))
-        return false;
-    if (node.needsAnnotations() && !partial && !evaluateUnevaluated(node, instance, local) &&
+    if ((groups & GroupUnevaluated) && !partial && !evaluateUnevaluated(node, instance, *annotations) &&
         stopAfterFailure(valid))
         return false;
     if (valid && evaluated)
-        evaluated->merge(local);
+        evaluated->merge(*annotations);
     return valid;
 }
 
-bool SchemaEvaluator::evaluateNumber(const SchemaNode &node, const nlohmann::json &instance)
+bool SchemaEvaluator::evaluateNumber(const SchemaNode &node, const FlatValue &instance)
 {
     bool valid = true;
     const auto check = [&](const std::optional<NumberBound> &bound, bool lower) {
         if (!bound)
             return true;
-        const int order = compareNumbers(instance, bound->value);
+        const int order = compareNumbers(instance, bound->number);
         const bool ok =
             lower ? (bound->exclusive ? order > 0 : order >= 0) : (bound->exclusive ? order < 0 : order <= 0);
         if (!ok) {
@@ -457,7 +460,7 @@ bool SchemaEvaluator::evaluateNumber(const SchemaNode &node, const nlohmann::jso
                       : (bound->exclusive ? QStringLiteral("less than") : QStringLiteral("at most"));
             report(node, bound->keyword, [&] {
                 return QStringLiteral("Must be %1 %2, not %3.")
-                    .arg(relation, shortJson(bound->value), shortJson(instance));
+                    .arg(relation, shortJson(bound->value), shortText(m_instances.dump(instance)));
             });
             valid = false;
         }
@@ -466,7 +469,7 @@ bool SchemaEvaluator::evaluateNumber(const SchemaNode &node, const nlohmann::jso
     if (!check(node.minimum, true) || !check(node.maximum, false) || !check(node.exclusiveMinimum, true) ||
         !check(node.exclusiveMaximum, false))
         return false;
-    if (node.multipleOf && !isMultipleOf(instance, *node.multipleOf)) {
+    if (node.multipleOf && !isMultipleOf(instance, node.multipleOfNumber)) {
         report(node, "multipleOf",
                [&] { return QStringLiteral("Must be a multiple of %1.").arg(shortJson(*node.multipleOf)); });
         valid = false;
@@ -474,9 +477,9 @@ bool SchemaEvaluator::evaluateNumber(const SchemaNode &node, const nlohmann::jso
     return valid;
 }
 
-bool SchemaEvaluator::evaluateString(const SchemaNode &node, const nlohmann::json &instance)
+bool SchemaEvaluator::evaluateString(const SchemaNode &node, const FlatValue &instance)
 {
-    const std::string &text = instance.get_ref<const std::string &>();
+    const std::string_view text = instance.string();
     const bool partial = incomplete();
     bool valid = true;
     // A code point takes one to four bytes, so the byte length often settles the question
@@ -506,7 +509,7 @@ bool SchemaEvaluator::evaluateString(const SchemaNode &node, const nlohmann::jso
                 return false;
         }
     }
-    if (node.pattern && !partial && !node.pattern->regex.search(std::string_view(text))) {
+    if (node.pattern && !partial && !node.pattern->regex.search(text)) {
         report(node, "pattern",
                [&] { return QStringLiteral("Must match the pattern %1.").arg(qs(node.pattern->pattern)); });
         valid = false;
@@ -522,8 +525,8 @@ bool SchemaEvaluator::evaluateString(const SchemaNode &node, const nlohmann::jso
         }
     }
     if (node.formatAsserted && !partial) {
-        if (const auto violation =
-                formatViolation(node.format, instance, formatDraft(node.resource->draft))) {
+        if (const auto violation = formatViolation(node.format, nlohmann::json(std::string(text)),
+                                                   formatDraft(node.resource->draft))) {
             report(node, "format", [&] { return *violation; });
             valid = false;
         }
@@ -531,11 +534,10 @@ bool SchemaEvaluator::evaluateString(const SchemaNode &node, const nlohmann::jso
     return valid;
 }
 
-bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json &instance,
-                                    Evaluated *evaluated)
+bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated)
 {
     const bool partial = incomplete();
-    const std::size_t size = instance.size();
+    const std::size_t size = instance.size;
     bool valid = true;
     if (node.minItems && !partial && size < *node.minItems) {
         report(node, "minItems", [&] {
@@ -554,7 +556,8 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
     if (node.uniqueItems && !partial) {
         for (std::size_t i = 0; i < size && valid; ++i) {
             for (std::size_t j = i + 1; j < size; ++j) {
-                if (jsonEqual(instance[i], instance[j])) {
+                if (flatEqual(m_instances, m_instances.child(instance, i), m_instances,
+                              m_instances.child(instance, j))) {
                     report(node, "uniqueItems", [&] {
                         return QStringLiteral("Must not contain equal items; items %1 and %2 are equal.")
                             .arg(i)
@@ -573,7 +576,8 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
         KeywordStep keyword(*this, node.prefixItemsKeyword);
         KeywordStep index(*this, i);
         InstanceStep item(*this, i);
-        if (!evaluate(*node.prefixItems[i], instance[i], nullptr) && stopAfterFailure(valid))
+        if (!evaluate(*node.prefixItems[i], m_instances.child(instance, i), nullptr) &&
+            stopAfterFailure(valid))
             return false;
     }
     if (evaluated)
@@ -582,7 +586,7 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
         KeywordStep keyword(*this, node.itemsKeyword);
         for (std::size_t i = prefix; i < size; ++i) {
             InstanceStep item(*this, i);
-            if (!evaluate(*node.items, instance[i], nullptr) && stopAfterFailure(valid))
+            if (!evaluate(*node.items, m_instances.child(instance, i), nullptr) && stopAfterFailure(valid))
                 return false;
         }
         if (evaluated)
@@ -594,7 +598,7 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
             SilentScope silent(*this);
             for (std::size_t i = 0; i < size; ++i) {
                 InstanceStep item(*this, i);
-                if (evaluate(*node.contains, instance[i], nullptr)) {
+                if (evaluate(*node.contains, m_instances.child(instance, i), nullptr)) {
                     ++matches;
                     if (evaluated && node.containsMarksEvaluated)
                         evaluated->items.push_back(i);
@@ -625,44 +629,37 @@ bool SchemaEvaluator::evaluateArray(const SchemaNode &node, const nlohmann::json
     return valid;
 }
 
-bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const nlohmann::json &instance,
-                                     Evaluated *evaluated)
+bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated)
 {
     const bool partial = incomplete();
     bool valid = true;
-    if (node.minProperties && !partial && instance.size() < *node.minProperties) {
+    if (node.minProperties && !partial && instance.size < *node.minProperties) {
         report(node, "minProperties", [&] {
             return QStringLiteral("Must have at least %1 properties, not %2.")
                 .arg(*node.minProperties)
-                .arg(instance.size());
+                .arg(instance.size);
         });
         if (stopAfterFailure(valid))
             return false;
     }
-    if (node.maxProperties && instance.size() > *node.maxProperties) {
+    if (node.maxProperties && instance.size > *node.maxProperties) {
         report(node, "maxProperties", [&] {
             return QStringLiteral("Must have at most %1 properties, not %2.")
                 .arg(*node.maxProperties)
-                .arg(instance.size());
+                .arg(instance.size);
         });
         if (stopAfterFailure(valid))
             return false;
     }
+    // Missing required properties are found after the walk over the members below, but read
+    // better first: their messages move back to here.
+    const std::size_t errorsBeforeMembers = m_errors ? m_errors->size() : 0;
     if (!partial) {
-        for (const std::string &name : node.required) {
-            if (!instance.contains(name)) {
-                report(node, "required", [&] {
-                    return QStringLiteral("Is missing the required property \"%1\".").arg(qs(name));
-                });
-                if (stopAfterFailure(valid))
-                    return false;
-            }
-        }
         for (const NamedDependency &dependency : node.dependentRequired) {
-            if (!instance.contains(dependency.name))
+            if (!m_instances.member(instance, dependency.name))
                 continue;
             for (const std::string &name : dependency.required) {
-                if (!instance.contains(name)) {
+                if (!m_instances.member(instance, name)) {
                     report(node, node.dependentRequiredKeyword, [&] {
                         return QStringLiteral("Has \"%1\", so it must also have \"%2\".")
                             .arg(qs(dependency.name), qs(name));
@@ -674,7 +671,7 @@ bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const nlohmann::jso
         }
     }
     for (const NamedSchema &dependent : node.dependentSchemas) {
-        if (!instance.contains(dependent.name))
+        if (!m_instances.member(instance, dependent.name))
             continue;
         KeywordStep keyword(*this, node.dependentSchemasKeyword);
         KeywordStep name(*this, dependent.name);
@@ -683,67 +680,93 @@ bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const nlohmann::jso
     }
     if (node.propertyNames) {
         KeywordStep keyword(*this, "propertyNames");
-        for (auto it = instance.begin(); it != instance.end(); ++it) {
-            InstanceStep property(*this, it.key());
-            const nlohmann::json name(it.key());
+        for (std::size_t i = 0; i < instance.size; ++i) {
+            const std::string_view key = m_instances.nameOf(m_instances.child(instance, i));
+            InstanceStep property(*this, key);
+            const FlatValue name = FlatValue::ofString(key);
             if (!evaluate(*node.propertyNames, name, nullptr) && stopAfterFailure(valid))
                 return false;
         }
     }
+    std::size_t requiredPresent = 0;
     const bool hasPropertyKeywords =
         !node.properties.empty() || !node.patternProperties.empty() || node.additionalProperties;
-    if (!hasPropertyKeywords)
-        return valid;
-    // Both the instance's keys (a std::map) and node.properties (sorted when compiled) are in
-    // byte order, so one merging walk pairs them.
-    auto property = node.properties.begin();
-    for (auto it = instance.begin(); it != instance.end(); ++it) {
-        const std::string &key = it.key();
-        bool matched = false;
-        while (property != node.properties.end() && property->name < key)
-            ++property;
-        if (property != node.properties.end() && property->name == key) {
-            matched = true;
-            KeywordStep keyword(*this, "properties");
-            KeywordStep name(*this, key);
-            InstanceStep step(*this, key);
-            if (!evaluate(*property->schema, it.value(), nullptr) && stopAfterFailure(valid))
-                return false;
+    if (hasPropertyKeywords) {
+        // Both the instance's keys (a std::map) and node.properties (sorted when compiled) are in
+        // byte order, so one merging walk pairs them.
+        auto property = node.properties.begin();
+        const auto propertiesEnd = node.properties.end();
+        for (std::size_t i = 0; i < instance.size; ++i) {
+            const FlatValue &value = m_instances.child(instance, i);
+            const std::string_view key = m_instances.nameOf(value);
+            int order = 1;
+            while (property != propertiesEnd && (order = compareNames(property->name, key)) < 0)
+                ++property;
+            bool matched = false;
+            if (property != propertiesEnd && order == 0) {
+                matched = true;
+                requiredPresent += property->required;
+                KeywordStep keyword(*this, "properties");
+                KeywordStep name(*this, key);
+                InstanceStep step(*this, key);
+                if (!evaluate(*property->schema, value, nullptr) && stopAfterFailure(valid))
+                    return false;
+            }
+            for (const PatternSchema &pattern : node.patternProperties) {
+                if (!pattern.regex.search(key))
+                    continue;
+                matched = true;
+                KeywordStep keyword(*this, "patternProperties");
+                KeywordStep name(*this, pattern.pattern);
+                InstanceStep step(*this, key);
+                if (!evaluate(*pattern.schema, value, nullptr) && stopAfterFailure(valid))
+                    return false;
+            }
+            if (!matched && node.additionalProperties) {
+                matched = true;
+                if (node.additionalProperties->isBoolean && !node.additionalProperties->booleanValue) {
+                    reportAt(node, "additionalProperties", key, [&] {
+                        return QStringLiteral(
+                                   "The property \"%1\" is not allowed here (additionalProperties is false).")
+                            .arg(qs(key));
+                    });
+                    if (stopAfterFailure(valid))
+                        return false;
+                } else {
+                    KeywordStep keyword(*this, "additionalProperties");
+                    InstanceStep step(*this, key);
+                    if (!evaluate(*node.additionalProperties, value, nullptr) && stopAfterFailure(valid))
+                        return false;
+                }
+            }
+            if (matched && evaluated)
+                evaluated->properties.push_back(&value);
         }
-        for (const PatternSchema &pattern : node.patternProperties) {
-            if (!pattern.regex.search(std::string_view(key)))
-                continue;
-            matched = true;
-            KeywordStep keyword(*this, "patternProperties");
-            KeywordStep name(*this, pattern.pattern);
-            InstanceStep step(*this, key);
-            if (!evaluate(*pattern.schema, it.value(), nullptr) && stopAfterFailure(valid))
-                return false;
-        }
-        if (!matched && node.additionalProperties) {
-            matched = true;
-            if (node.additionalProperties->isBoolean && !node.additionalProperties->booleanValue) {
-                reportAt(node, "additionalProperties", key, [&] {
-                    return QStringLiteral(
-                               "The property \"%1\" is not allowed here (additionalProperties is false).")
-                        .arg(qs(key));
+    }
+    // The walk counted the required properties that have a `properties` entry; only when one is
+    // missing, or some have none, are the names looked up, in the schema's order for the messages.
+    if (!partial && (requiredPresent < node.requiredAmongProperties || !node.requiredElsewhere.empty())) {
+        const std::size_t errorsBeforeRequired = m_errors ? m_errors->size() : 0;
+        for (const std::string &name : node.required) {
+            if (!m_instances.member(instance, name)) {
+                report(node, "required", [&] {
+                    return QStringLiteral("Is missing the required property \"%1\".").arg(qs(name));
                 });
                 if (stopAfterFailure(valid))
                     return false;
-            } else {
-                KeywordStep keyword(*this, "additionalProperties");
-                InstanceStep step(*this, key);
-                if (!evaluate(*node.additionalProperties, it.value(), nullptr) && stopAfterFailure(valid))
-                    return false;
             }
         }
-        if (matched && evaluated)
-            evaluated->properties.push_back(&key);
+        if (m_errors) {
+            const auto at = [&](std::size_t index) {
+                return m_errors->begin() + std::ptrdiff_t(index);
+            };
+            std::rotate(at(errorsBeforeMembers), at(errorsBeforeRequired), m_errors->end());
+        }
     }
     return valid;
 }
 
-bool SchemaEvaluator::evaluateCombinators(const SchemaNode &node, const nlohmann::json &instance,
+bool SchemaEvaluator::evaluateCombinators(const SchemaNode &node, const FlatValue &instance,
                                           Evaluated *evaluated)
 {
     const bool partial = incomplete();
@@ -863,12 +886,12 @@ bool SchemaEvaluator::evaluateCombinators(const SchemaNode &node, const nlohmann
     return valid;
 }
 
-bool SchemaEvaluator::evaluateUnevaluated(const SchemaNode &node, const nlohmann::json &instance,
+bool SchemaEvaluator::evaluateUnevaluated(const SchemaNode &node, const FlatValue &instance,
                                           Evaluated &evaluated)
 {
     bool valid = true;
-    if (node.unevaluatedItems && instance.is_array()) {
-        for (std::size_t i = 0; i < instance.size(); ++i) {
+    if (node.unevaluatedItems && instance.kind == FlatKind::Array) {
+        for (std::size_t i = 0; i < instance.size; ++i) {
             if (evaluated.hasItem(i))
                 continue;
             if (node.unevaluatedItems->isBoolean && !node.unevaluatedItems->booleanValue) {
@@ -881,7 +904,7 @@ bool SchemaEvaluator::evaluateUnevaluated(const SchemaNode &node, const nlohmann
             } else {
                 KeywordStep keyword(*this, "unevaluatedItems");
                 InstanceStep item(*this, i);
-                valid = evaluate(*node.unevaluatedItems, instance[i], nullptr) && valid;
+                valid = evaluate(*node.unevaluatedItems, m_instances.child(instance, i), nullptr) && valid;
             }
             if (!valid && !collecting())
                 return false;
@@ -890,21 +913,23 @@ bool SchemaEvaluator::evaluateUnevaluated(const SchemaNode &node, const nlohmann
         if (valid)
             evaluated.allItems = true;
     }
-    if (node.unevaluatedProperties && instance.is_object()) {
-        for (auto it = instance.begin(); it != instance.end(); ++it) {
-            if (evaluated.hasProperty(&it.key()))
+    if (node.unevaluatedProperties && instance.kind == FlatKind::Object) {
+        for (std::size_t i = 0; i < instance.size; ++i) {
+            const FlatValue &value = m_instances.child(instance, i);
+            if (evaluated.hasProperty(&value))
                 continue;
+            const std::string_view key = m_instances.nameOf(value);
             if (node.unevaluatedProperties->isBoolean && !node.unevaluatedProperties->booleanValue) {
-                reportAt(node, "unevaluatedProperties", it.key(), [&] {
+                reportAt(node, "unevaluatedProperties", key, [&] {
                     return QStringLiteral("The property \"%1\" is not allowed here: no keyword of the schema "
                                           "covers it (unevaluatedProperties is false).")
-                        .arg(qs(it.key()));
+                        .arg(qs(key));
                 });
                 valid = false;
             } else {
                 KeywordStep keyword(*this, "unevaluatedProperties");
-                InstanceStep property(*this, it.key());
-                valid = evaluate(*node.unevaluatedProperties, it.value(), nullptr) && valid;
+                InstanceStep property(*this, key);
+                valid = evaluate(*node.unevaluatedProperties, value, nullptr) && valid;
             }
             if (!valid && !collecting())
                 return false;

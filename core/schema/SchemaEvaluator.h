@@ -12,14 +12,14 @@ namespace Lathe::Schema
 /** Which properties and items of the current instance some keyword evaluated (for unevaluated*). */
 struct Evaluated
 {
-    std::vector<const std::string *> properties; // keys of the instance object, by address
+    std::vector<const FlatValue *> properties; // members of the instance object, by address
     bool allProperties = false;
     std::size_t itemPrefix = 0; // items [0, itemPrefix) evaluated
     bool allItems = false;
     std::vector<std::size_t> items; // single items (contains matches)
 
     void merge(const Evaluated &other);
-    bool hasProperty(const std::string *key) const;
+    bool hasProperty(const FlatValue *member) const;
     bool hasItem(std::size_t index) const;
 };
 
@@ -58,12 +58,14 @@ struct PathToken
 class SchemaEvaluator
 {
 public:
-    SchemaEvaluator(const CompiledSchema &schema, std::vector<ValidationError> *errors);
+    /** `instances` holds the instance and everything in it; evaluate() gets its root or a part. */
+    SchemaEvaluator(const CompiledSchema &schema, const FlatJson &instances,
+                    std::vector<ValidationError> *errors);
 
     /** Partial mode: the instance is still arriving; `openTokens` is the pointer of the open value. */
     void setOpenPath(const std::vector<std::string> *openTokens);
 
-    bool evaluate(const SchemaNode &node, const nlohmann::json &instance, Evaluated *evaluated);
+    bool evaluate(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated);
 
 private:
     friend class PathStep;
@@ -71,13 +73,13 @@ private:
     friend class InstanceStep;
     friend class SilentScope;
 
-    bool evaluateNode(const SchemaNode &node, const nlohmann::json &instance, Evaluated *evaluated);
-    bool evaluateNumber(const SchemaNode &node, const nlohmann::json &instance);
-    bool evaluateString(const SchemaNode &node, const nlohmann::json &instance);
-    bool evaluateArray(const SchemaNode &node, const nlohmann::json &instance, Evaluated *evaluated);
-    bool evaluateObject(const SchemaNode &node, const nlohmann::json &instance, Evaluated *evaluated);
-    bool evaluateCombinators(const SchemaNode &node, const nlohmann::json &instance, Evaluated *evaluated);
-    bool evaluateUnevaluated(const SchemaNode &node, const nlohmann::json &instance, Evaluated &evaluated);
+    bool evaluateNode(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated);
+    bool evaluateNumber(const SchemaNode &node, const FlatValue &instance);
+    bool evaluateString(const SchemaNode &node, const FlatValue &instance);
+    bool evaluateArray(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated);
+    bool evaluateObject(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated);
+    bool evaluateCombinators(const SchemaNode &node, const FlatValue &instance, Evaluated *evaluated);
+    bool evaluateUnevaluated(const SchemaNode &node, const FlatValue &instance, Evaluated &evaluated);
     const SchemaNode *dynamicTarget(const DynamicReference &reference) const;
 
     /** Records a failure with the message `makeMessage()` builds, when failures are collected. */
@@ -99,6 +101,7 @@ private:
     bool incomplete() const { return m_openTokens && m_incompleteDepth == m_instancePath.size(); }
 
     const CompiledSchema &m_schema;
+    const FlatJson &m_instances;
     std::vector<ValidationError> *m_errors;
     std::vector<PathToken> m_keywordPath;
     std::vector<PathToken> m_instancePath;

@@ -60,6 +60,9 @@ private Q_SLOTS:
     void partialValidationReportsOnlyCertainViolations_data();
     void partialValidationReportsOnlyCertainViolations();
     void parseErrorsNameLineColumnAndByte();
+    void textVerdictsAgreeWithParsedValues_data();
+    void textVerdictsAgreeWithParsedValues();
+    void textThatIsNotJsonIsAnErrorNamingThePlace();
 };
 
 void TestJsonSchema::reportsEachFailureInTheBasicOutputShape()
@@ -302,6 +305,20 @@ void TestJsonSchema::hugeInstancesValidateInLinearTime()
     QCOMPARE(report.errors[0].instanceLocation, std::string("/150000/id"));
     // Generous for sanitizer builds on a loaded machine; a quadratic walk would take minutes.
     QVERIFY2(elapsedMs < 20000, qPrintable(QString::number(elapsedMs)));
+    // The same from the text, and a small answer after it on the same thread's buffers.
+    QCOMPARE(schema.isValidText(huge.dump()), false);
+    huge[150000]["id"] = 150000;
+    QCOMPARE(schema.isValidText(huge.dump()), true);
+    QCOMPARE(schema.isValidText("[{\"id\": 1}]"), true);
+    QCOMPARE(schema.isValidText("[{\"name\": \"no id\"}]"), false);
+    // One object with many members is sorted in n log n, not n².
+    json wide = json::object();
+    for (int i = 0; i < 200000; ++i)
+        wide["member " + std::to_string(i)] = i;
+    const JsonSchema integers = compiled(json::parse("{\"additionalProperties\": {\"type\": \"integer\"}}"));
+    timer.restart();
+    QCOMPARE(integers.isValidText(wide.dump()), true);
+    QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
 }
 
 void TestJsonSchema::oneCompiledSchemaValidatesFromManyThreads()
@@ -319,7 +336,9 @@ void TestJsonSchema::oneCompiledSchemaValidatesFromManyThreads()
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&] {
             for (int i = 0; i < 500; ++i) {
-                if (!schema.isValid(good) || schema.isValid(bad) || schema.validate(bad).errors.size() != 4)
+                if (!schema.isValid(good) || schema.isValid(bad) || schema.validate(bad).errors.size() != 4 ||
+                    !schema.isValidText(good.dump()).value_or(false) ||
+                    schema.isValidText(bad.dump()).value_or(true))
                     ++wrong;
             }
         });
@@ -381,6 +400,64 @@ void TestJsonSchema::parseErrorsNameLineColumnAndByte()
     QVERIFY(!result);
     QCOMPARE(result.error().where, u"answer.json:3:11 (byte 22)"_qs);
     QVERIFY(parseJsonDocument("[1, 2]", u"x"_qs));
+}
+
+void TestJsonSchema::textVerdictsAgreeWithParsedValues_data()
+{
+    QTest::addColumn<QString>("schema");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    const QString pair = u"{\"required\": [\"a\", \"b\"], \"additionalProperties\": false, "
+                         u"\"properties\": {\"a\": {}, \"b\": {}}}"_qs;
+    QTest::newRow("members in any order") << pair << u"{\"b\": 1, \"a\": 2}"_qs << true;
+    QTest::newRow("a member too many") << pair << u"{\"b\": 1, \"c\": 0, \"a\": 2}"_qs << false;
+    // A repeated name counts once, with its last value, as nlohmann::json keeps it.
+    QTest::newRow("repeated name counts once") << pair << u"{\"a\": 1, \"a\": 2}"_qs << false;
+    const QString integer = u"{\"properties\": {\"a\": {\"type\": \"integer\"}}}"_qs;
+    QTest::newRow("repeated name, last valid") << integer << u"{\"a\": \"x\", \"a\": 1}"_qs << true;
+    QTest::newRow("repeated name, last invalid") << integer << u"{\"a\": 1, \"a\": \"x\"}"_qs << false;
+    QTest::newRow("escaped name") << u"{\"required\": [\"\u00e9\"]}"_qs << u"{\"\\u00e9\": 1}"_qs << true;
+    QTest::newRow("largest uint64") << u"{\"type\": \"integer\", \"maximum\": 18446744073709551615}"_qs
+                                    << u"18446744073709551615"_qs << true;
+    QTest::newRow("smallest int64") << u"{\"minimum\": -9223372036854775808}"_qs << u"-9223372036854775808"_qs
+                                    << true;
+    // simdjson refuses these; nlohmann::json reads them, and its verdict stands.
+    QTest::newRow("integer beyond 64 bits")
+        << u"{\"type\": \"integer\", \"minimum\": 1e20}"_qs << u"123456789012345678901234567890"_qs << true;
+    QTest::newRow("deeper than 1,024 levels") << u"{\"type\": \"array\", \"items\": {\"$ref\": \"#\"}}"_qs
+                                              << QString(1200, u'[') + QString(1200, u']') << true;
+    QTest::newRow("deeper than 1,024 levels, a string at the bottom")
+        << u"{\"type\": \"array\", \"items\": {\"$ref\": \"#\"}}"_qs
+        << QString(1200, u'[') + u"\"x\""_qs + QString(1200, u']') << false;
+    QTest::newRow("uniqueItems over objects in different orders")
+        << u"{\"uniqueItems\": true}"_qs << u"[{\"a\": 1, \"b\": 2}, {\"b\": 2, \"a\": 1.0}]"_qs << false;
+    QTest::newRow("const object") << u"{\"const\": {\"a\": [1, \"x\"], \"b\": null}}"_qs
+                                  << u"{\"b\": null, \"a\": [1.0, \"x\"]}"_qs << true;
+}
+
+void TestJsonSchema::textVerdictsAgreeWithParsedValues()
+{
+    QFETCH(QString, schema);
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    const JsonSchema compiledSchema = compiled(json::parse(schema.toStdString()));
+    const std::string utf8 = text.toStdString();
+    const auto fromText = compiledSchema.isValidText(utf8);
+    QVERIFY2(fromText, qPrintable(fromText ? QString() : fromText.error().toString()));
+    QCOMPARE(*fromText, valid);
+    QCOMPARE(compiledSchema.isValid(json::parse(utf8)), valid);
+}
+
+void TestJsonSchema::textThatIsNotJsonIsAnErrorNamingThePlace()
+{
+    const JsonSchema schema = compiled(json::parse("{\"type\": \"object\"}"));
+    const auto truncated = schema.isValidText("{\n  \"a\": 1,\n  \"b\": tru\n}", u"answer.json"_qs);
+    QVERIFY(!truncated);
+    QCOMPARE(truncated.error().where, u"answer.json:3:11 (byte 22)"_qs);
+    QVERIFY(!schema.isValidText(""));
+    QVERIFY(!schema.isValidText("{\"a\": \"\xff\"}"));
+    QVERIFY(!schema.isValidText("{} {}"));
+    QCOMPARE(schema.isValidText(" {} "), true);
 }
 
 QTEST_GUILESS_MAIN(TestJsonSchema)

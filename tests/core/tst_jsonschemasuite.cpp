@@ -138,11 +138,18 @@ void TestJsonSchemaSuite::suite()
     } else {
         const bool expected = testJson["valid"].get<bool>();
         const bool fast = schema->isValid(testJson["data"]);
+        // The same verdict from the text, through simdjson.
+        const auto fromText = schema->isValidText(testJson["data"].dump());
         const ValidationReport report = schema->validate(testJson["data"]);
-        passed = fast == expected && report.valid == expected && report.errors.empty() == expected;
+        passed = fast == expected && fromText.value_or(!expected) == expected && report.valid == expected &&
+                 report.errors.empty() == expected;
         if (!passed)
-            detail = QStringLiteral("expected %1; isValid said %2, validate said %3 with %4 errors")
+            detail = QStringLiteral(
+                         "expected %1; isValid said %2, isValidText %3, validate said %4 with %5 errors")
                          .arg(expected ? u"valid" : u"invalid", fast ? u"valid" : u"invalid",
+                              !fromText   ? fromText.error().toString()
+                              : *fromText ? u"valid"_qs
+                                          : u"invalid"_qs,
                               report.valid ? u"valid" : u"invalid")
                          .arg(report.errors.size());
     }
