@@ -2,7 +2,8 @@
 // How fast JsonSchema validates typical structured answers: 1,000 generated support-ticket
 // triage answers (1-4 KB each, about one in six invalid) against bench/data/ticket-triage.schema.json
 // (nesting, arrays, enums, $refs, if/then, oneOf, patterns). Prints µs per answer for the
-// verdict alone (stop at the first error) and for every error, best of several rounds.
+// verdict alone (stop at the first error) and for every error on already-parsed values, and for
+// the verdict on the answers' text (parsing included), best of several rounds.
 // `--write DIR` also writes the schema, the answers (answers.jsonl) and Lathe's verdicts
 // (verdicts.txt) for the peers' script,
 // scripts/bench-schema-peers.sh, which runs ajv on the same files. `--passes N` runs exactly N
@@ -120,8 +121,8 @@ json makeAnswer(std::mt19937 &random, int flaw)
 
 /** Best of 7 rounds of at least 0.2 s; with `fixedPasses` > 0, one round of exactly that many (for
  * callgrind). */
-double bestMicrosecondsPerAnswer(const std::vector<json> &answers,
-                                 const std::function<bool(const json &)> &check, int &invalid,
+template <typename Answer, typename Check>
+double bestMicrosecondsPerAnswer(const std::vector<Answer> &answers, const Check &check, int &invalid,
                                  int fixedPasses)
 {
     double best = 1e30;
@@ -132,7 +133,7 @@ double bestMicrosecondsPerAnswer(const std::vector<json> &answers,
         int passes = 0;
         do {
             rejected = 0;
-            for (const json &answer : answers)
+            for (const Answer &answer : answers)
                 rejected += !check(answer);
             ++passes;
         } while (fixedPasses > 0 ? passes < fixedPasses : timer.nsecsElapsed() < 200'000'000);
@@ -161,13 +162,14 @@ int main(int argc, char *argv[])
 
     std::mt19937 random(20261206);
     std::vector<json> answers;
+    std::vector<std::string> texts;
     std::size_t bytes = 0;
     std::string jsonLines;
     for (int i = 0; i < 1000; ++i) {
         answers.push_back(makeAnswer(random, i % 6 == 5 ? 1 + (i / 6) % 6 : 0));
-        const std::string line = answers.back().dump();
-        bytes += line.size();
-        jsonLines += line + '\n';
+        texts.push_back(answers.back().dump());
+        bytes += texts.back().size();
+        jsonLines += texts.back() + '\n';
     }
     if (writeAt >= 0 && writeAt + 1 < arguments.size()) {
         const QDir out(arguments[writeAt + 1]);
@@ -198,11 +200,18 @@ int main(int argc, char *argv[])
             return report.valid;
         },
         invalidFull, fixedPasses);
-    std::printf("validator\tmode\tanswers\tinvalid\tus/answer\tMB/s\n");
-    std::printf("Lathe\tfirst error\t%zu\t%d\t%.2f\t%.0f\n", answers.size(), invalidFast, fast,
-                double(bytes) / double(answers.size()) / fast);
-    std::printf("Lathe\tall errors\t%zu\t%d\t%.2f\t%.0f\n", answers.size(), invalidFull, full,
-                double(bytes) / double(answers.size()) / full);
+    int invalidText = 0;
+    const double text = bestMicrosecondsPerAnswer(
+        texts, [&](const std::string &answer) { return schema->isValidText(answer).value_or(false); },
+        invalidText, fixedPasses);
+    const auto row = [&](const char *input, const char *mode, int invalid, double microseconds) {
+        std::printf("Lathe\t%s\t%s\t%zu\t%d\t%.2f\t%.0f\n", input, mode, answers.size(), invalid,
+                    microseconds, double(bytes) / double(answers.size()) / microseconds);
+    };
+    std::printf("validator\tinput\tmode\tanswers\tinvalid\tus/answer\tMB/s\n");
+    row("parsed", "first error", invalidFast, fast);
+    row("parsed", "all errors", invalidFull, full);
+    row("text", "first error", invalidText, text);
     std::fprintf(
         stderr, "%zu answers, %.1f KB on average (%zu to %zu bytes)\n", answers.size(),
         double(bytes) / double(answers.size()) / 1024.0,
