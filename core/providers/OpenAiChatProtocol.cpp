@@ -138,6 +138,11 @@ bool appendChoice(const json &choice, const char *contentKey, QList<StreamEvent>
         }
         if (auto text = Json::string(*content, "content"); text && !text->isEmpty())
             out.append(StreamEvent::textDelta(std::move(*text)));
+        // With structured output, a safety refusal comes in `refusal` instead of `content`.
+        // Lathe has no refusal event, so it is shown as the answer's text, as the Responses
+        // decoder does: hiding it would leave an empty answer with no explanation.
+        if (auto refusal = Json::string(*content, "refusal"); refusal && !refusal->isEmpty())
+            out.append(StreamEvent::textDelta(std::move(*refusal)));
         if (const auto *toolCalls = Json::member(*content, "tool_calls"))
             appendToolCalls(*toolCalls, out);
     }

@@ -445,6 +445,20 @@ void OpenAiChatProtocolTest::decodesStreamTranscript_data()
 
 )") << QStringList{}
         << false;
+    QTest::newRow("structured-output refusal streams as the answer's text")
+        << QByteArrayLiteral(
+               R"(data: {"choices":[{"index":0,"delta":{"role":"assistant","content":null,"refusal":""},"finish_reason":null}]}
+
+data: {"choices":[{"index":0,"delta":{"refusal":"I can't"},"finish_reason":null}]}
+
+data: {"choices":[{"index":0,"delta":{"refusal":" help with that."},"finish_reason":null}]}
+
+data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+
+)")
+        << QStringList{text(QStringLiteral("I can't")), text(QStringLiteral(" help with that.")),
+                       finish(QStringLiteral("stop"))}
+        << true;
     QTest::newRow("usage null on ordinary chunks gives no usage event")
         << QByteArrayLiteral(
                R"(data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}],"usage":null}
@@ -790,6 +804,11 @@ void OpenAiChatProtocolTest::decodesWholeResponseOnlyAtFinish_data()
         << QByteArrayLiteral(
                R"({"choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"object":"chat.completion","timings":{"cache_n":5,"prompt_n":6,"prompt_ms":12.0,"predicted_n":2,"predicted_ms":30.0}})")
         << QStringList{text(QStringLiteral("Hi")), finish(QStringLiteral("stop")), usage(11, 2, 5, -1)}
+        << true;
+    QTest::newRow("structured-output refusal is the answer's text")
+        << QByteArrayLiteral(
+               R"({"choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}]})")
+        << QStringList{text(QStringLiteral("I can't help with that.")), finish(QStringLiteral("stop"))}
         << true;
     QTest::newRow("error object is a provider error")
         << QByteArrayLiteral(
