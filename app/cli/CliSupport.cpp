@@ -44,7 +44,12 @@ Result<Providers::WireProtocol> parseProvider(const QString &name)
 void writeOut(const QString &text)
 {
     const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
+    writeOutBytes(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+}
+
+void writeOutBytes(std::string_view bytes)
+{
+    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
     std::fflush(stdout);
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <string_view>
+
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
@@ -30,6 +32,8 @@ Result<QByteArray> readInputFile(const QString &path);
 
 /** Writes UTF-8 to stdout and flushes, so piped readers see text as it arrives. */
 void writeOut(const QString &text);
+/** Writes bytes to stdout exactly as they are, and flushes. */
+void writeOutBytes(std::string_view bytes);
 /** Writes one line to stderr. */
 void writeErr(const QString &line);
 /** Reports a usage error for a subcommand and returns ExitUsage. */

@@ -6,6 +6,7 @@
 #include "DiscoverCommand.h"
 #include "ForecastCommand.h"
 #include "KeyCommand.h"
+#include "RenderCommand.h"
 #include "RunCommand.h"
 #include "ServeMockCommand.h"
 #include "TokensCommand.h"
@@ -22,6 +23,7 @@ const QString kUsage =
                    "  discover    Find local model servers on 127.0.0.1 and list their models.\n"
                    "  forecast    Forecast the tokens and cost of a batch before it runs.\n"
                    "  key         Store, forget or check an API key in the system keychain.\n"
+                   "  render      Render a Mustache template with JSON data.\n"
                    "  run         Send one prompt to a provider and stream the answer to stdout.\n"
                    "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
                    "  tokens      Count a text's tokens for a model or encoding, and its input cost.\n"
@@ -50,6 +52,8 @@ int main(int argc, char *argv[])
         return Lathe::Cli::forecastCommand(arguments);
     if (command == QLatin1String("key"))
         return Lathe::Cli::keyCommand(arguments);
+    if (command == QLatin1String("render"))
+        return Lathe::Cli::renderCommand(arguments);
     if (command == QLatin1String("run"))
         return Lathe::Cli::runCommand(arguments);
     if (command == QLatin1String("serve-mock"))
