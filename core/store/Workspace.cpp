@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Workspace.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+namespace Lathe::Store
+{
+
+namespace
+{
+
+/** "LATH" in PRAGMA application_id marks a Lathe workspace among SQLite files. */
+constexpr std::int32_t kApplicationId = 0x4C415448;
+
+/**
+ * The workspace schema, one migration per version. A released migration never changes: a new
+ * table or column is a new migration. Tables arrive with the issues that use them.
+ */
+const std::vector<Migration> &workspaceMigrations()
+{
+    static const std::vector<Migration> kMigrations{
+        {1, R"sql(
+            -- Facts about the workspace itself: 'session_open' is '1' from open to clean close.
+            CREATE TABLE meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID;
+        )sql"},
+    };
+    return kMigrations;
+}
+
+Result<void> setMeta(SqliteDatabase &database, std::string_view key, std::string_view value)
+{
+    auto statement = database.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO "
+                                      "UPDATE SET value = excluded.value");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    if (auto bound = statement->bind(1, key); !bound)
+        return bound;
+    if (auto bound = statement->bind(2, value); !bound)
+        return bound;
+    return statement->run();
+}
+
+} // namespace
+
+Workspace::Workspace(SqliteDatabase database, MigrationOutcome migration, bool checkedIntegrity)
+    : m_database(std::move(database))
+    , m_migration(std::move(migration))
+    , m_checkedIntegrity(checkedIntegrity)
+{}
+
+Workspace::Workspace(Workspace &&other) noexcept
+    : m_database(std::move(other.m_database))
+    , m_migration(std::move(other.m_migration))
+    , m_checkedIntegrity(other.m_checkedIntegrity)
+    , m_open(std::exchange(other.m_open, false))
+{}
+
+Workspace::~Workspace()
+{
+    if (m_open)
+        (void)setMeta(m_database, "session_open", "0");
+}
+
+QString Workspace::defaultPath()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(u"default.lathe"_qs);
+}
+
+int Workspace::schemaVersion()
+{
+    return int(workspaceMigrations().size());
+}
+
+Result<Workspace> Workspace::open(const QString &path)
+{
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QDir().mkpath(folder))
+        return fail(ErrorCode::Io, QStringLiteral("Cannot create the folder for the workspace."), folder);
+    auto database = SqliteDatabase::open(path);
+    if (!database)
+        return tl::unexpected(database.error());
+    auto migrated =
+        migrate(*database, workspaceMigrations(), kApplicationId, QStringLiteral("Lathe workspace"));
+    if (!migrated)
+        return tl::unexpected(migrated.error());
+
+    // A session that ended without closing the workspace may have left it damaged (a disk that
+    // lied about a flush): check before anything else reads or writes it.
+    auto lastSession = database->queryText("SELECT value FROM meta WHERE key = 'session_open'");
+    if (!lastSession)
+        return tl::unexpected(lastSession.error());
+    const bool unclean = *lastSession && **lastSession == "1";
+    if (unclean) {
+        auto statement = database->prepare("PRAGMA integrity_check(20)");
+        if (!statement)
+            return tl::unexpected(statement.error());
+        QStringList problems;
+        for (;;) {
+            auto row = statement->step();
+            if (!row)
+                return tl::unexpected(row.error());
+            if (!*row)
+                break;
+            if (statement->text(0) != "ok")
+                problems << statement->qtext(0);
+        }
+        if (!problems.isEmpty())
+            return fail(
+                ErrorCode::Io,
+                QStringLiteral("The workspace failed SQLite's integrity check after an unclean shutdown; "
+                               "nothing was changed. Restore a backup or copy what is readable with "
+                               "sqlite3 .recover. First problems: %1")
+                    .arg(problems.join(u"; ")),
+                path);
+    }
+    if (auto marked = setMeta(*database, "session_open", "1"); !marked)
+        return tl::unexpected(marked.error());
+    return Workspace(std::move(*database), std::move(*migrated), unclean);
+}
+
+} // namespace Lathe::Store
