@@ -164,12 +164,18 @@ Result<bool> SqliteStatement::step()
 
 Result<void> SqliteStatement::run()
 {
+    return forEachRow([](const SqliteStatement &) {});
+}
+
+Result<void> SqliteStatement::forEachRow(const std::function<void(const SqliteStatement &row)> &visit)
+{
     for (;;) {
         auto row = step();
         if (!row)
             return tl::unexpected(row.error());
         if (!*row)
             return {};
+        visit(*this);
     }
 }
 

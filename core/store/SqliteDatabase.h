@@ -4,6 +4,7 @@
 // core/store: the workspace's SQLite file, through a thin RAII wrapper over the C API.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,8 @@ public:
     Result<bool> step();
     /** Steps to the end (for statements that return no rows). */
     Result<void> run();
+    /** Steps to the end, calling `visit` with the statement at each row. */
+    Result<void> forEachRow(const std::function<void(const SqliteStatement &row)> &visit);
     /** Ready to run again with new bindings. */
     void reset();
 

@@ -28,6 +28,48 @@ const std::vector<Migration> &workspaceMigrations()
                 value TEXT NOT NULL
             ) WITHOUT ROWID;
         )sql"},
+        {2, R"sql(
+            -- The prompt library: prompts by name, each a chain of immutable versions.
+            CREATE TABLE prompts (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                latest_number INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL, -- ms since the epoch, UTC
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE prompt_versions (
+                id INTEGER PRIMARY KEY,
+                prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+                number INTEGER NOT NULL,      -- 1, 2, ... per prompt
+                content_hash TEXT NOT NULL,   -- SHA-256 of content
+                content TEXT NOT NULL,        -- canonical JSON: messages, parameters, response_schema
+                parent_id INTEGER REFERENCES prompt_versions(id),
+                message TEXT NOT NULL DEFAULT '',
+                author TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL,
+                UNIQUE (prompt_id, number)
+            );
+            -- Labels point at versions; every move is kept.
+            CREATE TABLE labels (
+                prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                version_id INTEGER NOT NULL REFERENCES prompt_versions(id),
+                PRIMARY KEY (prompt_id, name)
+            ) WITHOUT ROWID;
+            CREATE INDEX labels_by_version ON labels(version_id);
+            CREATE TABLE label_moves (
+                id INTEGER PRIMARY KEY,
+                prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                from_version_id INTEGER REFERENCES prompt_versions(id),
+                to_version_id INTEGER NOT NULL REFERENCES prompt_versions(id),
+                author TEXT NOT NULL DEFAULT '',
+                moved_at INTEGER NOT NULL
+            );
+            CREATE INDEX label_moves_by_prompt ON label_moves(prompt_id, id);
+            -- Each prompt's name and latest messages; rowid = prompts.id.
+            CREATE VIRTUAL TABLE prompt_search USING fts5(name, body, tokenize = 'unicode61 remove_diacritics 2');
+        )sql"},
     };
     return kMigrations;
 }
@@ -101,15 +143,12 @@ Result<Workspace> Workspace::open(const QString &path)
         if (!statement)
             return tl::unexpected(statement.error());
         QStringList problems;
-        for (;;) {
-            auto row = statement->step();
-            if (!row)
-                return tl::unexpected(row.error());
-            if (!*row)
-                break;
-            if (statement->text(0) != "ok")
-                problems << statement->qtext(0);
-        }
+        auto checked = statement->forEachRow([&](const SqliteStatement &row) {
+            if (row.text(0) != "ok")
+                problems << row.qtext(0);
+        });
+        if (!checked)
+            return tl::unexpected(checked.error());
         if (!problems.isEmpty())
             return fail(
                 ErrorCode::Io,

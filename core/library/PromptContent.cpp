@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "PromptContent.h"
+
+#include <QCryptographicHash>
+#include <QStringList>
+
+namespace Lathe::Library
+{
+
+namespace
+{
+
+const QStringList kRoles{u"system"_qs, u"user"_qs, u"assistant"_qs, u"placeholder"_qs};
+
+/** The role a line starts, when it is a role line ("user:" alone, spaces allowed around it). */
+std::optional<QString> roleOfLine(QStringView line)
+{
+    const QStringView trimmed = line.trimmed();
+    if (!trimmed.endsWith(u':'))
+        return std::nullopt;
+    const QString role = trimmed.chopped(1).trimmed().toString().toLower();
+    if (!kRoles.contains(role))
+        return std::nullopt;
+    return role;
+}
+
+/** Text without the blank lines before and after it; spaces inside lines are kept. */
+QString withoutBlankEdges(QStringList lines)
+{
+    while (!lines.isEmpty() && lines.front().trimmed().isEmpty())
+        lines.removeFirst();
+    while (!lines.isEmpty() && lines.back().trimmed().isEmpty())
+        lines.removeLast();
+    return lines.join(u'\n');
+}
+
+} // namespace
+
+bool isKnownRole(const QString &role)
+{
+    return kRoles.contains(role);
+}
+
+std::string PromptContent::canonical() const
+{
+    // nlohmann::json keeps object keys sorted, so dump() is canonical for equal values.
+    return toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
+
+QString PromptContent::hash() const
+{
+    const std::string bytes = canonical();
+    return QString::fromLatin1(QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
+                                                        QCryptographicHash::Sha256)
+                                   .toHex());
+}
+
+nlohmann::json PromptContent::toJson() const
+{
+    nlohmann::json messagesJson = nlohmann::json::array();
+    for (const PromptMessage &message : messages)
+        messagesJson.push_back({{"role", message.role.toStdString()}, {"text", message.text.toStdString()}});
+    return {{"messages", std::move(messagesJson)},
+            {"parameters", parameters},
+            {"response_schema", responseSchema}};
+}
+
+Result<PromptContent> PromptContent::fromJson(const nlohmann::json &json)
+{
+    if (!json.is_object())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("A prompt version must be a JSON object."));
+    PromptContent content;
+    const auto messages = json.find("messages");
+    if (messages == json.end() || !messages->is_array())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("must be an array of messages"),
+                    u"messages"_qs);
+    for (std::size_t i = 0; i < messages->size(); ++i) {
+        const nlohmann::json &message = (*messages)[i];
+        const QString where = QStringLiteral("messages[%1]").arg(i);
+        if (!message.is_object() || !message.contains("role") || !message["role"].is_string() ||
+            !message.contains("text") || !message["text"].is_string())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("must be an object with a role and a text"), where);
+        PromptMessage parsed{QString::fromStdString(message["role"].get<std::string>()),
+                             QString::fromStdString(message["text"].get<std::string>())};
+        if (!isKnownRole(parsed.role))
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("unknown role \"%1\"; use %2").arg(parsed.role, kRoles.join(u", ")),
+                        where + u".role");
+        content.messages.push_back(std::move(parsed));
+    }
+    if (const auto parameters = json.find("parameters"); parameters != json.end()) {
+        if (!parameters->is_object())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("must be an object"), u"parameters"_qs);
+        content.parameters = *parameters;
+    }
+    if (const auto schema = json.find("response_schema"); schema != json.end())
+        content.responseSchema = *schema;
+    return content;
+}
+
+Result<PromptContent> PromptContent::fromRoleMarkedText(const QString &text, const QString &source)
+{
+    PromptContent content;
+    QStringList pending;
+    QString role;
+    const QStringList lines = text.split(u'\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QString line = lines[i];
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        if (const auto next = roleOfLine(line)) {
+            if (!role.isEmpty())
+                content.messages.push_back({role, withoutBlankEdges(pending)});
+            role = *next;
+            pending.clear();
+            continue;
+        }
+        if (role.isEmpty()) {
+            if (line.trimmed().isEmpty())
+                continue;
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("Text before the first role line; start with a line \"system:\", \"user:\" or "
+                               "\"assistant:\"."),
+                QStringLiteral("%1:%2").arg(source).arg(i + 1));
+        }
+        pending << line;
+    }
+    if (role.isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("No message: a line \"system:\", \"user:\" or \"assistant:\" starts one."),
+                    source);
+    content.messages.push_back({role, withoutBlankEdges(pending)});
+    return content;
+}
+
+QString PromptContent::toRoleMarkedText() const
+{
+    QStringList parts;
+    for (const PromptMessage &message : messages)
+        parts << message.role + u":\n" + message.text;
+    return parts.join(u"\n\n") + u'\n';
+}
+
+} // namespace Lathe::Library

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// core/library: versioned prompts in the workspace.
+
+#include <vector>
+
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include "base/Result.h"
+
+namespace Lathe::Library
+{
+
+/** One message of a prompt: its role and its text, a Mustache template. */
+struct PromptMessage
+{
+    QString role; ///< system, user, assistant, or placeholder (a conversation's history goes there)
+    QString text;
+
+    bool operator==(const PromptMessage &other) const = default;
+};
+
+/**
+ * What a prompt version holds: its messages, the call's parameters (model, temperature, …) and
+ * the response schema. Two contents are the same version exactly when their canonical forms
+ * are equal.
+ */
+struct PromptContent
+{
+    std::vector<PromptMessage> messages;
+    nlohmann::json parameters = nlohmann::json::object();
+    nlohmann::json responseSchema; ///< null: no schema
+
+    /** Keys sorted, no spaces, numbers as nlohmann writes them: the same content, the same bytes. */
+    std::string canonical() const;
+    /** SHA-256 of canonical(), in hex. */
+    QString hash() const;
+
+    nlohmann::json toJson() const;
+    /** Errors name the field: "messages[2].role". */
+    static Result<PromptContent> fromJson(const nlohmann::json &json);
+
+    /**
+     * The role-marked text of a .prompty body: a line "system:", "user:" or "assistant:" (or
+     * "placeholder:") alone starts a message, and the lines up to the next such line are its
+     * text, without the blank lines around it. Text before the first role line is an error
+     * naming the line.
+     */
+    static Result<PromptContent> fromRoleMarkedText(const QString &text, const QString &source);
+    /**
+     * The messages back in that form. fromRoleMarkedText(toRoleMarkedText()) gives them again
+     * unless a message's text has blank lines at its ends or a line that is itself a role line.
+     */
+    QString toRoleMarkedText() const;
+};
+
+/** The roles a message may have. */
+bool isKnownRole(const QString &role);
+
+} // namespace Lathe::Library

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "PromptLibrary.h"
+
+#include <map>
+
+#include <QRegularExpression>
+
+namespace Lathe::Library
+{
+
+using Store::SqliteDatabase;
+using Store::SqliteStatement;
+using Store::SqliteTransaction;
+
+namespace
+{
+
+constexpr qsizetype kMaxNameLength = 200;
+
+// Propagates an error out of a Result-returning function.
+#define LATHE_TRY(expression)                                                                                \
+    if (auto result_ = (expression); !result_)                                                               \
+    return tl::unexpected(result_.error())
+
+QDateTime fromMs(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+/** What full-text search indexes for a version: its messages' text. */
+QString searchBody(const PromptContent &content)
+{
+    QStringList texts;
+    for (const PromptMessage &message : content.messages)
+        texts << message.text;
+    return texts.join(u'\n');
+}
+
+/** A user's words as an FTS5 query: every word must appear, each as a prefix; no operators. */
+QString ftsQuery(const QString &query)
+{
+    QStringList terms;
+    static const QRegularExpression kSpaces(QStringLiteral("\\s+"));
+    for (QString word : query.split(kSpaces, Qt::SkipEmptyParts)) {
+        word.replace(u'"', u"\"\""_qs);
+        terms << u'"' + word + u"\"*";
+    }
+    return terms.join(u' ');
+}
+
+} // namespace
+
+PromptLibrary::PromptLibrary(SqliteDatabase &database, Clock clock)
+    : m_database(database)
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentDateTimeUtc(); }))
+{}
+
+std::optional<QString> PromptLibrary::nameProblem(const QString &name)
+{
+    if (name.trimmed().isEmpty())
+        return QStringLiteral("A prompt needs a name.");
+    if (name != name.trimmed())
+        return QStringLiteral("A prompt's name cannot start or end with a space.");
+    if (name.size() > kMaxNameLength)
+        return QStringLiteral("A prompt's name has at most %1 characters.").arg(kMaxNameLength);
+    if (name.contains(u'@'))
+        return QStringLiteral(
+            "A prompt's name cannot contain '@' (it separates a version: name@3, name@production).");
+    for (const QChar c : name) {
+        if (c.category() == QChar::Other_Control)
+            return QStringLiteral("A prompt's name cannot contain control characters.");
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> PromptLibrary::labelProblem(const QString &label)
+{
+    static const QRegularExpression kLabel(QStringLiteral("^[a-z0-9][a-z0-9_.-]{0,63}$"));
+    static const QRegularExpression kDigits(QStringLiteral("^[0-9]+$"));
+    if (!kLabel.match(label).hasMatch())
+        return QStringLiteral(
+                   "A label is 1 to 64 lower-case letters, digits, '-', '_' or '.', starting with a letter "
+                   "or digit, not \"%1\".")
+            .arg(label);
+    if (kDigits.match(label).hasMatch())
+        return QStringLiteral("A label cannot be a number: name@%1 means version %1.").arg(label);
+    return std::nullopt;
+}
+
+Result<std::optional<qint64>> PromptLibrary::promptId(const QString &name)
+{
+    auto statement = m_database.prepare("SELECT id FROM prompts WHERE name = ?1");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, name));
+    auto row = statement->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    return *row ? std::optional<qint64>(statement->integer(0)) : std::nullopt;
+}
+
+Result<qint64> PromptLibrary::requirePromptId(const QString &name)
+{
+    auto id = promptId(name);
+    if (!id)
+        return tl::unexpected(id.error());
+    if (!*id)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("There is no prompt named \"%1\".").arg(name),
+                    name);
+    return **id;
+}
+
+Result<QStringList> PromptLibrary::labelsOf(qint64 versionId)
+{
+    auto statement = m_database.prepare("SELECT name FROM labels WHERE version_id = ?1 ORDER BY name");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, std::int64_t(versionId)));
+    QStringList labels;
+    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) { labels << row.qtext(0); }));
+    return labels;
+}
+
+Result<PromptVersion> PromptLibrary::versionWhere(const QString &name, std::string_view condition,
+                                                  std::optional<qint64> value)
+{
+    auto statement = m_database.prepare(
+        "SELECT v.id, v.number, v.content_hash, v.content, parent.number, v.message, v.author, v.created_at "
+        "FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id "
+        "LEFT JOIN prompt_versions parent ON parent.id = v.parent_id WHERE p.name = ?1 AND " +
+        std::string(condition));
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, name));
+    if (value)
+        LATHE_TRY(statement->bind(2, std::int64_t(*value)));
+    auto row = statement->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    if (!*row)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("There is no such version of \"%1\".").arg(name), name);
+    PromptVersion version;
+    version.prompt = name;
+    version.number = int(statement->integer(1));
+    version.hash = statement->qtext(2);
+    const QString where = QStringLiteral("%1@%2").arg(name).arg(version.number);
+    const nlohmann::json json = nlohmann::json::parse(statement->text(3), nullptr, false);
+    if (json.is_discarded())
+        return fail(ErrorCode::Io,
+                    QStringLiteral("The stored version is not JSON; the workspace was edited or damaged."),
+                    where);
+    auto content = PromptContent::fromJson(json);
+    if (!content)
+        return fail(ErrorCode::Io,
+                    QStringLiteral("The stored version is not a prompt (%1: %2).")
+                        .arg(content.error().where, content.error().message),
+                    where);
+    version.content = std::move(*content);
+    if (!statement->isNull(4))
+        version.parent = int(statement->integer(4));
+    version.message = statement->qtext(5);
+    version.author = statement->qtext(6);
+    version.createdAt = fromMs(statement->integer(7));
+    auto labels = labelsOf(statement->integer(0));
+    if (!labels)
+        return tl::unexpected(labels.error());
+    version.labels = std::move(*labels);
+    return version;
+}
+
+Result<SaveOutcome> PromptLibrary::save(const QString &name, const PromptContent &content,
+                                        const QString &message, const QString &author)
+{
+    if (const auto problem = nameProblem(name))
+        return fail(ErrorCode::InvalidArgument, *problem, name);
+    if (content.messages.empty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("A prompt needs at least one message."), name);
+    const QString hash = content.hash();
+    auto transaction = SqliteTransaction::begin(m_database);
+    if (!transaction)
+        return tl::unexpected(transaction.error());
+
+    auto existing = promptId(name);
+    if (!existing)
+        return tl::unexpected(existing.error());
+    const qint64 now = m_clock().toMSecsSinceEpoch();
+    qint64 id = 0;
+    int latest = 0;
+    std::optional<qint64> parentId;
+    if (*existing) {
+        id = **existing;
+        auto statement = m_database.prepare("SELECT v.id, v.number, v.content_hash FROM prompt_versions v "
+                                            "JOIN prompts p ON p.id = v.prompt_id "
+                                            "WHERE p.id = ?1 AND v.number = p.latest_number");
+        if (!statement)
+            return tl::unexpected(statement.error());
+        LATHE_TRY(statement->bind(1, std::int64_t(id)));
+        auto row = statement->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (*row) {
+            parentId = statement->integer(0);
+            latest = int(statement->integer(1));
+            if (statement->qtext(2) == hash) {
+                auto unchanged = versionWhere(name, "v.number = ?2", latest);
+                if (!unchanged)
+                    return tl::unexpected(unchanged.error());
+                return SaveOutcome{std::move(*unchanged), false};
+            }
+        }
+    } else {
+        auto insert =
+            m_database.prepare("INSERT INTO prompts (name, created_at, updated_at) VALUES (?1, ?2, ?2)");
+        if (!insert)
+            return tl::unexpected(insert.error());
+        LATHE_TRY(insert->bind(1, name));
+        LATHE_TRY(insert->bind(2, std::int64_t(now)));
+        LATHE_TRY(insert->run());
+        id = m_database.lastInsertRowId();
+    }
+
+    auto insert =
+        m_database.prepare("INSERT INTO prompt_versions (prompt_id, number, content_hash, content, "
+                           "parent_id, message, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!insert)
+        return tl::unexpected(insert.error());
+    LATHE_TRY(insert->bind(1, std::int64_t(id)));
+    LATHE_TRY(insert->bind(2, std::int64_t(latest + 1)));
+    LATHE_TRY(insert->bind(3, hash));
+    LATHE_TRY(insert->bind(4, content.canonical()));
+    LATHE_TRY(parentId ? insert->bind(5, std::int64_t(*parentId)) : insert->bindNull(5));
+    LATHE_TRY(insert->bind(6, message));
+    LATHE_TRY(insert->bind(7, author));
+    LATHE_TRY(insert->bind(8, std::int64_t(now)));
+    LATHE_TRY(insert->run());
+
+    auto update = m_database.prepare("UPDATE prompts SET latest_number = ?2, updated_at = ?3 WHERE id = ?1");
+    if (!update)
+        return tl::unexpected(update.error());
+    LATHE_TRY(update->bind(1, std::int64_t(id)));
+    LATHE_TRY(update->bind(2, std::int64_t(latest + 1)));
+    LATHE_TRY(update->bind(3, std::int64_t(now)));
+    LATHE_TRY(update->run());
+
+    // The search index holds each prompt's latest messages.
+    auto index =
+        m_database.prepare("INSERT OR REPLACE INTO prompt_search (rowid, name, body) VALUES (?1, ?2, ?3)");
+    if (!index)
+        return tl::unexpected(index.error());
+    LATHE_TRY(index->bind(1, std::int64_t(id)));
+    LATHE_TRY(index->bind(2, name));
+    LATHE_TRY(index->bind(3, searchBody(content)));
+    LATHE_TRY(index->run());
+    LATHE_TRY(transaction->commit());
+
+    PromptVersion version;
+    version.prompt = name;
+    version.number = latest + 1;
+    version.hash = hash;
+    version.content = content;
+    if (latest > 0)
+        version.parent = latest;
+    version.message = message;
+    version.author = author;
+    version.createdAt = fromMs(now);
+    return SaveOutcome{std::move(version), true};
+}
+
+Result<SaveOutcome> PromptLibrary::rollBack(const QString &name, int number, const QString &author)
+{
+    auto old = versionWhere(name, "v.number = ?2", number);
+    if (!old)
+        return tl::unexpected(old.error());
+    return save(name, old->content, QStringLiteral("Roll back to version %1").arg(number), author);
+}
+
+Result<PromptVersion> PromptLibrary::resolve(const QString &reference)
+{
+    const qsizetype at = reference.lastIndexOf(u'@');
+    const QString name = at < 0 ? reference : reference.left(at);
+    LATHE_TRY(requirePromptId(name));
+    if (at < 0)
+        return versionWhere(name, "v.number = p.latest_number", std::nullopt);
+    const QString selector = reference.mid(at + 1);
+    bool isNumber = false;
+    const int number = selector.toInt(&isNumber);
+    if (isNumber) {
+        auto version = versionWhere(name, "v.number = ?2", number);
+        if (!version)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("\"%1\" has no version %2.").arg(name).arg(number), reference);
+        return version;
+    }
+    auto statement = m_database.prepare("SELECT l.version_id FROM labels l JOIN prompts p ON p.id = "
+                                        "l.prompt_id WHERE p.name = ?1 AND l.name = ?2");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, name));
+    LATHE_TRY(statement->bind(2, selector));
+    auto row = statement->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    if (!*row)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("\"%1\" has no label \"%2\".").arg(name, selector), reference);
+    return versionWhere(name, "v.id = ?2", statement->integer(0));
+}
+
+Result<std::vector<PromptVersion>> PromptLibrary::history(const QString &name)
+{
+    auto id = requirePromptId(name);
+    if (!id)
+        return tl::unexpected(id.error());
+    auto statement =
+        m_database.prepare("SELECT number FROM prompt_versions WHERE prompt_id = ?1 ORDER BY number DESC");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, std::int64_t(*id)));
+    std::vector<int> numbers;
+    LATHE_TRY(
+        statement->forEachRow([&](const SqliteStatement &row) { numbers.push_back(int(row.integer(0))); }));
+    std::vector<PromptVersion> versions;
+    for (int number : numbers) {
+        auto version = versionWhere(name, "v.number = ?2", number);
+        if (!version)
+            return tl::unexpected(version.error());
+        versions.push_back(std::move(*version));
+    }
+    return versions;
+}
+
+Result<std::vector<PromptSummary>> PromptLibrary::list()
+{
+    std::map<qint64, QStringList> labels;
+    auto labelRows =
+        m_database.prepare("SELECT l.prompt_id, l.name, v.number FROM labels l "
+                           "JOIN prompt_versions v ON v.id = l.version_id ORDER BY l.prompt_id, l.name");
+    if (!labelRows)
+        return tl::unexpected(labelRows.error());
+    LATHE_TRY(labelRows->forEachRow([&](const SqliteStatement &row) {
+        labels[row.integer(0)] << row.qtext(1) + u'@' + QString::number(row.integer(2));
+    }));
+    auto statement =
+        m_database.prepare("SELECT id, name, latest_number, updated_at FROM prompts ORDER BY name");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    std::vector<PromptSummary> prompts;
+    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) {
+        PromptSummary summary;
+        summary.name = row.qtext(1);
+        summary.latestVersion = int(row.integer(2));
+        summary.updatedAt = fromMs(row.integer(3));
+        if (const auto found = labels.find(row.integer(0)); found != labels.end())
+            summary.labels = found->second;
+        prompts.push_back(std::move(summary));
+    }));
+    return prompts;
+}
+
+Result<LabelMove> PromptLibrary::setLabel(const QString &name, int number, const QString &label,
+                                          const QString &author)
+{
+    if (const auto problem = labelProblem(label))
+        return fail(ErrorCode::InvalidArgument, *problem, label);
+    auto transaction = SqliteTransaction::begin(m_database);
+    if (!transaction)
+        return tl::unexpected(transaction.error());
+    auto id = requirePromptId(name);
+    if (!id)
+        return tl::unexpected(id.error());
+    auto target = m_database.prepare("SELECT id FROM prompt_versions WHERE prompt_id = ?1 AND number = ?2");
+    if (!target)
+        return tl::unexpected(target.error());
+    LATHE_TRY(target->bind(1, std::int64_t(*id)));
+    LATHE_TRY(target->bind(2, std::int64_t(number)));
+    auto found = target->step();
+    if (!found)
+        return tl::unexpected(found.error());
+    if (!*found)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("\"%1\" has no version %2.").arg(name).arg(number),
+                    QStringLiteral("%1@%2").arg(name).arg(number));
+    const qint64 versionId = target->integer(0);
+
+    auto current = m_database.prepare(
+        "SELECT v.number, v.id FROM labels l JOIN prompt_versions v ON v.id = l.version_id "
+        "WHERE l.prompt_id = ?1 AND l.name = ?2");
+    if (!current)
+        return tl::unexpected(current.error());
+    LATHE_TRY(current->bind(1, std::int64_t(*id)));
+    LATHE_TRY(current->bind(2, label));
+    auto currentRow = current->step();
+    if (!currentRow)
+        return tl::unexpected(currentRow.error());
+    LabelMove move;
+    move.label = label;
+    move.toVersion = number;
+    move.author = author;
+    move.at = m_clock();
+    std::optional<qint64> fromId;
+    if (*currentRow) {
+        move.fromVersion = int(current->integer(0));
+        fromId = current->integer(1);
+    }
+    if (move.fromVersion == number)
+        return move; // already there: nothing to record
+
+    auto upsert =
+        m_database.prepare("INSERT INTO labels (prompt_id, name, version_id) VALUES (?1, ?2, ?3) "
+                           "ON CONFLICT (prompt_id, name) DO UPDATE SET version_id = excluded.version_id");
+    if (!upsert)
+        return tl::unexpected(upsert.error());
+    LATHE_TRY(upsert->bind(1, std::int64_t(*id)));
+    LATHE_TRY(upsert->bind(2, label));
+    LATHE_TRY(upsert->bind(3, std::int64_t(versionId)));
+    LATHE_TRY(upsert->run());
+    auto record =
+        m_database.prepare("INSERT INTO label_moves (prompt_id, label, from_version_id, to_version_id, "
+                           "author, moved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!record)
+        return tl::unexpected(record.error());
+    LATHE_TRY(record->bind(1, std::int64_t(*id)));
+    LATHE_TRY(record->bind(2, label));
+    LATHE_TRY(fromId ? record->bind(3, std::int64_t(*fromId)) : record->bindNull(3));
+    LATHE_TRY(record->bind(4, std::int64_t(versionId)));
+    LATHE_TRY(record->bind(5, author));
+    LATHE_TRY(record->bind(6, std::int64_t(move.at.toMSecsSinceEpoch())));
+    LATHE_TRY(record->run());
+    LATHE_TRY(transaction->commit());
+    return move;
+}
+
+Result<std::vector<LabelMove>> PromptLibrary::labelMoves(const QString &name)
+{
+    auto id = requirePromptId(name);
+    if (!id)
+        return tl::unexpected(id.error());
+    auto statement = m_database.prepare(
+        "SELECT m.label, source.number, target.number, m.author, m.moved_at FROM label_moves m "
+        "LEFT JOIN prompt_versions source ON source.id = m.from_version_id "
+        "JOIN prompt_versions target ON target.id = m.to_version_id WHERE m.prompt_id = ?1 ORDER BY m.id "
+        "DESC");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, std::int64_t(*id)));
+    std::vector<LabelMove> moves;
+    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) {
+        LabelMove move;
+        move.label = row.qtext(0);
+        if (!row.isNull(1))
+            move.fromVersion = int(row.integer(1));
+        move.toVersion = int(row.integer(2));
+        move.author = row.qtext(3);
+        move.at = fromMs(row.integer(4));
+        moves.push_back(std::move(move));
+    }));
+    return moves;
+}
+
+Result<QStringList> PromptLibrary::search(const QString &query, int limit)
+{
+    const QString match = ftsQuery(query);
+    if (match.isEmpty())
+        return QStringList();
+    auto statement = m_database.prepare("SELECT name FROM prompt_search WHERE prompt_search MATCH ?1 ORDER "
+                                        "BY bm25(prompt_search, 4.0, 1.0) LIMIT ?2");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, match));
+    LATHE_TRY(statement->bind(2, std::int64_t(limit)));
+    QStringList names;
+    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) { names << row.qtext(0); }));
+    return names;
+}
+
+#undef LATHE_TRY
+
+} // namespace Lathe::Library

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The prompt library in a real workspace file: immutable versions, labels with their moves,
+// references, roll-back, search, and the role-marked text format.
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "library/PromptLibrary.h"
+#include "store/Workspace.h"
+
+using Lathe::Library::PromptContent;
+using Lathe::Library::PromptLibrary;
+using Lathe::Library::PromptMessage;
+using Lathe::Store::Workspace;
+
+namespace
+{
+
+PromptContent content(const QString &system, const QString &user)
+{
+    PromptContent result;
+    result.messages = {{u"system"_qs, system}, {u"user"_qs, user}};
+    return result;
+}
+
+} // namespace
+
+class TestPromptLibrary : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void savingCreatesVersionsAndUnchangedContentCreatesNothing();
+    void theHashIsOverACanonicalForm();
+    void referencesResolveToVersionsAndLabels();
+    void labelsMoveAndRememberEveryMove();
+    void rollingBackCreatesAVersionEqualToTheOldOne();
+    void listsPromptsWithTheirLabels();
+    void searchFindsWordsAndPrefixesAndIgnoresOperators();
+    void badNamesAndLabelsAreRefused_data();
+    void badNamesAndLabelsAreRefused();
+    void aTamperedVersionIsAnErrorNamingIt();
+    void roleMarkedTextParsesAndRoundTrips();
+    void roleMarkedTextErrorsNameTheLine();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::optional<Workspace> m_workspace;
+    std::optional<PromptLibrary> m_library;
+    qint64 m_now = 1'760'000'000'000;
+};
+
+void TestPromptLibrary::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    auto workspace = Workspace::open(m_dir->filePath(u"library.lathe"_qs));
+    QVERIFY2(workspace, qPrintable(workspace ? QString() : workspace.error().toString()));
+    m_workspace.emplace(std::move(*workspace));
+    m_library.emplace(m_workspace->database(),
+                      [this] { return QDateTime::fromMSecsSinceEpoch(m_now += 1000, Qt::UTC); });
+}
+
+void TestPromptLibrary::cleanup()
+{
+    m_library.reset();
+    m_workspace.reset();
+}
+
+void TestPromptLibrary::savingCreatesVersionsAndUnchangedContentCreatesNothing()
+{
+    const auto first =
+        m_library->save(u"triage"_qs, content(u"You triage."_qs, u"{{ticket}}"_qs), u"first"_qs, u"ada"_qs);
+    QVERIFY2(first, qPrintable(first ? QString() : first.error().toString()));
+    QVERIFY(first->created);
+    QCOMPARE(first->version.number, 1);
+    QVERIFY(!first->version.parent);
+    QCOMPARE(first->version.hash.size(), 64);
+
+    const auto same =
+        m_library->save(u"triage"_qs, content(u"You triage."_qs, u"{{ticket}}"_qs), u"again"_qs);
+    QVERIFY(same);
+    QVERIFY(!same->created);
+    QCOMPARE(same->version.number, 1);
+    QCOMPARE(same->version.message, u"first"_qs);
+
+    const auto second =
+        m_library->save(u"triage"_qs, content(u"You triage tickets."_qs, u"{{ticket}}"_qs), u"clearer"_qs);
+    QVERIFY(second);
+    QVERIFY(second->created);
+    QCOMPARE(second->version.number, 2);
+    QCOMPARE(second->version.parent, std::optional<int>(1));
+
+    const auto history = m_library->history(u"triage"_qs);
+    QVERIFY(history);
+    QCOMPARE(history->size(), std::size_t(2));
+    QCOMPARE(history->at(0).number, 2);
+    QCOMPARE(history->at(0).message, u"clearer"_qs);
+    QCOMPARE(history->at(1).author, u"ada"_qs);
+    QVERIFY(history->at(0).createdAt > history->at(1).createdAt);
+    QCOMPARE(history->at(1).content.messages, content(u"You triage."_qs, u"{{ticket}}"_qs).messages);
+}
+
+void TestPromptLibrary::theHashIsOverACanonicalForm()
+{
+    PromptContent a = content(u"s"_qs, u"u"_qs);
+    a.parameters = nlohmann::json::parse(R"({"temperature": 0.2, "model": "gpt-4o"})");
+    PromptContent b = content(u"s"_qs, u"u"_qs);
+    b.parameters = nlohmann::json::parse(R"({"model": "gpt-4o", "temperature": 0.2})");
+    QCOMPARE(a.hash(), b.hash());
+    b.parameters["temperature"] = 0.3;
+    QVERIFY(a.hash() != b.hash());
+    PromptContent withSchema = a;
+    withSchema.responseSchema = nlohmann::json{{"type", "object"}};
+    QVERIFY(withSchema.hash() != a.hash());
+    const auto parsed = PromptContent::fromJson(nlohmann::json::parse(withSchema.canonical()));
+    QVERIFY(parsed);
+    QCOMPARE(parsed->hash(), withSchema.hash());
+}
+
+void TestPromptLibrary::referencesResolveToVersionsAndLabels()
+{
+    QVERIFY(m_library->save(u"mail"_qs, content(u"a"_qs, u"1"_qs)));
+    QVERIFY(m_library->save(u"mail"_qs, content(u"a"_qs, u"2"_qs)));
+    QVERIFY(m_library->save(u"mail"_qs, content(u"a"_qs, u"3"_qs)));
+    QVERIFY(m_library->setLabel(u"mail"_qs, 2, u"production"_qs));
+    QCOMPARE(m_library->resolve(u"mail"_qs)->number, 3);
+    QCOMPARE(m_library->resolve(u"mail@1"_qs)->content.messages[1].text, u"1"_qs);
+    const auto production = m_library->resolve(u"mail@production"_qs);
+    QVERIFY(production);
+    QCOMPARE(production->number, 2);
+    QCOMPARE(production->labels, QStringList{u"production"_qs});
+
+    const auto noPrompt = m_library->resolve(u"nothing"_qs);
+    QVERIFY(!noPrompt);
+    QVERIFY(noPrompt.error().message.contains(u"no prompt named"));
+    const auto noVersion = m_library->resolve(u"mail@9"_qs);
+    QVERIFY(!noVersion);
+    QVERIFY(noVersion.error().message.contains(u"no version 9"));
+    const auto noLabel = m_library->resolve(u"mail@staging"_qs);
+    QVERIFY(!noLabel);
+    QVERIFY(noLabel.error().message.contains(u"no label \"staging\""));
+}
+
+void TestPromptLibrary::labelsMoveAndRememberEveryMove()
+{
+    QVERIFY(m_library->save(u"p"_qs, content(u"a"_qs, u"1"_qs)));
+    QVERIFY(m_library->save(u"p"_qs, content(u"a"_qs, u"2"_qs)));
+    const auto placed = m_library->setLabel(u"p"_qs, 1, u"production"_qs, u"ada"_qs);
+    QVERIFY(placed);
+    QVERIFY(!placed->fromVersion);
+    const auto moved = m_library->setLabel(u"p"_qs, 2, u"production"_qs, u"grace"_qs);
+    QVERIFY(moved);
+    QCOMPARE(moved->fromVersion, std::optional<int>(1));
+    QVERIFY(m_library->setLabel(u"p"_qs, 2, u"production"_qs)); // already there: not a move
+    QVERIFY(m_library->setLabel(u"p"_qs, 1, u"staging"_qs));
+
+    const auto moves = m_library->labelMoves(u"p"_qs);
+    QVERIFY(moves);
+    QCOMPARE(moves->size(), std::size_t(3));
+    QCOMPARE(moves->at(0).label, u"staging"_qs);
+    QCOMPARE(moves->at(1).label, u"production"_qs);
+    QCOMPARE(moves->at(1).fromVersion, std::optional<int>(1));
+    QCOMPARE(moves->at(1).toVersion, 2);
+    QCOMPARE(moves->at(1).author, u"grace"_qs);
+    QCOMPARE(m_library->resolve(u"p@1"_qs)->labels, QStringList{u"staging"_qs});
+    QVERIFY(!m_library->setLabel(u"p"_qs, 7, u"production"_qs));
+}
+
+void TestPromptLibrary::rollingBackCreatesAVersionEqualToTheOldOne()
+{
+    QVERIFY(m_library->save(u"r"_qs, content(u"good"_qs, u"x"_qs)));
+    QVERIFY(m_library->save(u"r"_qs, content(u"worse"_qs, u"x"_qs)));
+    const auto back = m_library->rollBack(u"r"_qs, 1, u"ada"_qs);
+    QVERIFY(back);
+    QVERIFY(back->created);
+    QCOMPARE(back->version.number, 3);
+    QCOMPARE(back->version.hash, m_library->resolve(u"r@1"_qs)->hash);
+    QCOMPARE(back->version.message, u"Roll back to version 1"_qs);
+    const auto again = m_library->rollBack(u"r"_qs, 1);
+    QVERIFY(again);
+    QVERIFY(!again->created); // version 3 already has that content
+}
+
+void TestPromptLibrary::listsPromptsWithTheirLabels()
+{
+    QVERIFY(m_library->save(u"b-prompt"_qs, content(u"a"_qs, u"1"_qs)));
+    QVERIFY(m_library->save(u"a-prompt"_qs, content(u"a"_qs, u"1"_qs)));
+    QVERIFY(m_library->save(u"a-prompt"_qs, content(u"a"_qs, u"2"_qs)));
+    QVERIFY(m_library->setLabel(u"a-prompt"_qs, 2, u"staging"_qs));
+    QVERIFY(m_library->setLabel(u"a-prompt"_qs, 1, u"production"_qs));
+    const auto prompts = m_library->list();
+    QVERIFY(prompts);
+    QCOMPARE(prompts->size(), std::size_t(2));
+    QCOMPARE(prompts->at(0).name, u"a-prompt"_qs);
+    QCOMPARE(prompts->at(0).latestVersion, 2);
+    QCOMPARE(prompts->at(0).labels, (QStringList{u"production@1"_qs, u"staging@2"_qs}));
+    QCOMPARE(prompts->at(1).name, u"b-prompt"_qs);
+    QVERIFY(prompts->at(1).labels.isEmpty());
+}
+
+void TestPromptLibrary::searchFindsWordsAndPrefixesAndIgnoresOperators()
+{
+    QVERIFY(
+        m_library->save(u"support triage"_qs, content(u"You route tickets to a team."_qs, u"{{ticket}}"_qs)));
+    QVERIFY(
+        m_library->save(u"cv review"_qs, content(u"Read the r\u00e9sum\u00e9 carefully."_qs, u"{{cv}}"_qs)));
+    QVERIFY(m_library->save(u"old"_qs, content(u"tickets"_qs, u"x"_qs)));
+    QVERIFY(m_library->save(u"old"_qs, content(u"nothing about that now"_qs, u"x"_qs)));
+    QCOMPARE(m_library->search(u"ticket"_qs).value(),
+             QStringList{u"support triage"_qs});                                     // prefix, latest only
+    QCOMPARE(m_library->search(u"resume"_qs).value(), QStringList{u"cv review"_qs}); // diacritics
+    QCOMPARE(m_library->search(u"triage route"_qs).value(), QStringList{u"support triage"_qs});
+    QCOMPARE(m_library->search(u"triage resume"_qs).value(), QStringList());
+    const auto operators = m_library->search(u"\"quote AND ( OR * NEAR"_qs);
+    QVERIFY2(operators, qPrintable(operators ? QString() : operators.error().toString()));
+    QCOMPARE(m_library->search(u"   "_qs).value(), QStringList());
+}
+
+void TestPromptLibrary::badNamesAndLabelsAreRefused_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("empty name") << QString() << u"ok"_qs;
+    QTest::newRow("@ in name") << u"a@b"_qs << u"ok"_qs;
+    QTest::newRow("spaces around") << u" a"_qs << u"ok"_qs;
+    QTest::newRow("control character") << u"a\tb"_qs << u"ok"_qs;
+    QTest::newRow("numeric label") << u"fine"_qs << u"3"_qs;
+    QTest::newRow("upper-case label") << u"fine"_qs << u"Production"_qs;
+    QTest::newRow("label with space") << u"fine"_qs << u"two words"_qs;
+}
+
+void TestPromptLibrary::badNamesAndLabelsAreRefused()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, label);
+    const bool badName = PromptLibrary::nameProblem(name).has_value();
+    QCOMPARE(badName, !m_library->save(name, content(u"a"_qs, u"b"_qs)).has_value());
+    if (!badName)
+        QVERIFY(!m_library->setLabel(name, 1, label));
+}
+
+void TestPromptLibrary::aTamperedVersionIsAnErrorNamingIt()
+{
+    QVERIFY(m_library->save(u"t"_qs, content(u"a"_qs, u"b"_qs)));
+    QVERIFY(m_workspace->database().execute("UPDATE prompt_versions SET content = '{\"messages\": 3}'"));
+    const auto version = m_library->resolve(u"t"_qs);
+    QVERIFY(!version);
+    QCOMPARE(version.error().where, u"t@1"_qs);
+    QVERIFY2(version.error().message.contains(u"messages"), qPrintable(version.error().message));
+}
+
+void TestPromptLibrary::roleMarkedTextParsesAndRoundTrips()
+{
+    const auto parsed = PromptContent::fromRoleMarkedText(
+        u"system:\r\nYou are terse.\r\n\r\nuser:\n\n  {{question}}\n  second line\n\nassistant:\nOK.\n"_qs,
+        u"p.txt"_qs);
+    QVERIFY2(parsed, qPrintable(parsed ? QString() : parsed.error().toString()));
+    QCOMPARE(parsed->messages.size(), std::size_t(3));
+    QCOMPARE(parsed->messages[0], (PromptMessage{u"system"_qs, u"You are terse."_qs}));
+    QCOMPARE(parsed->messages[1], (PromptMessage{u"user"_qs, u"  {{question}}\n  second line"_qs}));
+    QCOMPARE(parsed->messages[2], (PromptMessage{u"assistant"_qs, u"OK."_qs}));
+    const auto again = PromptContent::fromRoleMarkedText(parsed->toRoleMarkedText(), u"p.txt"_qs);
+    QVERIFY(again);
+    QCOMPARE(again->messages, parsed->messages);
+}
+
+void TestPromptLibrary::roleMarkedTextErrorsNameTheLine()
+{
+    const auto early = PromptContent::fromRoleMarkedText(u"\nHello\nuser:\nhi"_qs, u"p.txt"_qs);
+    QVERIFY(!early);
+    QCOMPARE(early.error().where, u"p.txt:2"_qs);
+    const auto none = PromptContent::fromRoleMarkedText(u"\n\n"_qs, u"p.txt"_qs);
+    QVERIFY(!none);
+    QVERIFY(none.error().message.contains(u"No message"));
+}
+
+QTEST_GUILESS_MAIN(TestPromptLibrary)
+#include "tst_promptlibrary.moc"
