@@ -6,6 +6,7 @@
 #include "DiscoverCommand.h"
 #include "ForecastCommand.h"
 #include "KeyCommand.h"
+#include "PromptCommand.h"
 #include "RenderCommand.h"
 #include "RunCommand.h"
 #include "ServeMockCommand.h"
@@ -16,20 +17,21 @@
 namespace
 {
 
-const QString kUsage =
-    QStringLiteral("Usage: lathe-cli <command> [options]\n"
-                   "\n"
-                   "Commands:\n"
-                   "  discover    Find local model servers on 127.0.0.1 and list their models.\n"
-                   "  forecast    Forecast the tokens and cost of a batch before it runs.\n"
-                   "  key         Store, forget or check an API key in the system keychain.\n"
-                   "  render      Render a Mustache template with JSON data.\n"
-                   "  run         Send one prompt to a provider and stream the answer to stdout.\n"
-                   "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
-                   "  tokens      Count a text's tokens for a model or encoding, and its input cost.\n"
-                   "  validate    Validate JSON against a JSON Schema.\n"
-                   "\n"
-                   "Run 'lathe-cli <command> --help' for a command's options.\n");
+const QString kUsage = QStringLiteral(
+    "Usage: lathe-cli <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  discover    Find local model servers on 127.0.0.1 and list their models.\n"
+    "  forecast    Forecast the tokens and cost of a batch before it runs.\n"
+    "  key         Store, forget or check an API key in the system keychain.\n"
+    "  prompt      The prompt library in a workspace: list, show, save, diff, label, history.\n"
+    "  render      Render a Mustache template with JSON data.\n"
+    "  run         Send one prompt to a provider and stream the answer to stdout.\n"
+    "  serve-mock  Serve the built-in provider simulator on 127.0.0.1.\n"
+    "  tokens      Count a text's tokens for a model or encoding, and its input cost.\n"
+    "  validate    Validate JSON against a JSON Schema.\n"
+    "\n"
+    "Run 'lathe-cli <command> --help' for a command's options.\n");
 
 } // namespace
 
@@ -52,6 +54,8 @@ int main(int argc, char *argv[])
         return Lathe::Cli::forecastCommand(arguments);
     if (command == QLatin1String("key"))
         return Lathe::Cli::keyCommand(arguments);
+    if (command == QLatin1String("prompt"))
+        return Lathe::Cli::promptCommand(arguments);
     if (command == QLatin1String("render"))
         return Lathe::Cli::renderCommand(arguments);
     if (command == QLatin1String("run"))

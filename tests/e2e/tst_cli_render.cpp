@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "CliProcess.h"
+#include "TestFiles.h"
 
 using Lathe::TestSupport::CliResult;
 using Lathe::TestSupport::runCli;
@@ -38,11 +39,7 @@ void TestCliRender::init()
 
 QString TestCliRender::write(const QString &name, const QByteArray &content)
 {
-    const QString path = m_dir->filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        qFatal("cannot write %s", qPrintable(path));
-    return path;
+    return Lathe::TestSupport::writeTestFile(m_dir->path(), name, content);
 }
 
 void TestCliRender::rendersByteForByteWithPartials()

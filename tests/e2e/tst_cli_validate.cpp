@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include "CliProcess.h"
+#include "TestFiles.h"
 
 using namespace Lathe::TestSupport;
 
@@ -19,12 +20,7 @@ class TestCliValidate : public QObject
 
     QString write(const QString &name, const QByteArray &content)
     {
-        const QString path = QDir(m_files.path()).filePath(name);
-        QDir().mkpath(QFileInfo(path).path());
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-            qFatal("cannot write %s", qPrintable(path));
-        return path;
+        return Lathe::TestSupport::writeTestFile(m_files.path(), name, content);
     }
 
     CliResult validate(const QStringList &arguments, const QByteArray &input = {})
