@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace Lathe::Library
 {
@@ -203,7 +204,10 @@ QStringList linesOf(const QString &text)
 std::vector<DiffRun> diffSequences(const std::vector<std::uint32_t> &before,
                                    const std::vector<std::uint32_t> &after)
 {
-    std::vector<DiffRun> runs;
+    // What the edit script removes from `before` and adds from `after`; the rest is the LCS.
+    std::vector<char> removed(before.size(), 0);
+    std::vector<char> added(after.size(), 0);
+
     // The common prefix and suffix need no search.
     std::size_t prefix = 0;
     while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix])
@@ -212,44 +216,68 @@ std::vector<DiffRun> diffSequences(const std::vector<std::uint32_t> &before,
     while (suffix < before.size() - prefix && suffix < after.size() - prefix &&
            before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix])
         ++suffix;
-    append(runs, DiffRun::Kind::Equal, 0, 0, prefix);
+
+    // An item that the other side does not have at all can be in no common subsequence: it is
+    // removed or added without searching, and Myers' search runs over the others only. A
+    // rewritten text then costs a pass instead of O((N+M)·D) with D = N+M.
+    std::unordered_set<std::uint32_t> inBefore(before.begin() + std::ptrdiff_t(prefix),
+                                               before.end() - std::ptrdiff_t(suffix));
+    std::unordered_set<std::uint32_t> inAfter(after.begin() + std::ptrdiff_t(prefix),
+                                              after.end() - std::ptrdiff_t(suffix));
+    std::vector<std::uint32_t> a;
+    std::vector<std::uint32_t> b;
+    std::vector<std::size_t> aIndex;
+    std::vector<std::size_t> bIndex;
+    for (std::size_t i = prefix; i < before.size() - suffix; ++i) {
+        if (inAfter.count(before[i])) {
+            a.push_back(before[i]);
+            aIndex.push_back(i);
+        } else {
+            removed[i] = 1;
+        }
+    }
+    for (std::size_t j = prefix; j < after.size() - suffix; ++j) {
+        if (inBefore.count(after[j])) {
+            b.push_back(after[j]);
+            bIndex.push_back(j);
+        } else {
+            added[j] = 1;
+        }
+    }
 
     std::vector<Point> path;
-    MyersPath(before, after)
-        .find({std::ptrdiff_t(prefix), std::ptrdiff_t(prefix)},
-              {std::ptrdiff_t(before.size() - suffix), std::ptrdiff_t(after.size() - suffix)}, path);
+    MyersPath(a, b).find({0, 0}, {std::ptrdiff_t(a.size()), std::ptrdiff_t(b.size())}, path);
     // Between consecutive points: a diagonal, then at most one step right or down, then a diagonal.
     for (std::size_t i = 0; i + 1 < path.size(); ++i) {
         Point p = path[i];
         const Point q = path[i + 1];
         const auto diagonal = [&] {
-            std::size_t length = 0;
-            while (p.x < q.x && p.y < q.y && before[std::size_t(p.x)] == after[std::size_t(p.y)]) {
+            while (p.x < q.x && p.y < q.y && a[std::size_t(p.x)] == b[std::size_t(p.y)]) {
                 ++p.x;
                 ++p.y;
-                ++length;
             }
-            append(runs, DiffRun::Kind::Equal, std::size_t(p.x) - length, std::size_t(p.y) - length, length);
         };
         diagonal();
-        const std::ptrdiff_t dx = q.x - p.x;
-        const std::ptrdiff_t dy = q.y - p.y;
-        if (dx > dy) {
-            append(runs, DiffRun::Kind::Delete, std::size_t(p.x), std::size_t(p.y), 1);
-            ++p.x;
-        } else if (dy > dx) {
-            append(runs, DiffRun::Kind::Insert, std::size_t(p.x), std::size_t(p.y), 1);
-            ++p.y;
-        }
+        if (q.x - p.x > q.y - p.y)
+            removed[aIndex[std::size_t(p.x++)]] = 1;
+        else if (q.y - p.y > q.x - p.x)
+            added[bIndex[std::size_t(p.y++)]] = 1;
         diagonal();
     }
-    append(runs, DiffRun::Kind::Equal, before.size() - suffix, after.size() - suffix, suffix);
 
-    // Where a run of insertions comes right before a run of deletions at the same place, show
-    // the deletions first, as readers expect.
-    for (std::size_t i = 0; i + 1 < runs.size(); ++i) {
-        if (runs[i].kind == DiffRun::Kind::Insert && runs[i + 1].kind == DiffRun::Kind::Delete)
-            std::swap(runs[i], runs[i + 1]);
+    // The kept items pair up in order; between them, removals come before additions.
+    std::vector<DiffRun> runs;
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < before.size() || j < after.size()) {
+        if (i < before.size() && j < after.size() && !removed[i] && !added[j]) {
+            append(runs, DiffRun::Kind::Equal, i++, j++, 1);
+            continue;
+        }
+        while (i < before.size() && removed[i])
+            append(runs, DiffRun::Kind::Delete, i++, j, 1);
+        while (j < after.size() && added[j])
+            append(runs, DiffRun::Kind::Insert, i, j++, 1);
     }
     return runs;
 }
