@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // lathe: the desktop app. Wires the services together and opens the main window.
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QIcon>
 #include <QMessageBox>
 #include <QSettings>
 
+#include "DemoWorkspace.h"
 #include "base/Version.h"
 #include "credentials/CredentialStore.h"
 #include "ledger/RequestLedger.h"
 #include "mainwindow/MainWindow.h"
 #include "mock/SimulatorHost.h"
 #include "providers/StreamHub.h"
+#include "store/Workspace.h"
 
 int main(int argc, char *argv[])
 {
@@ -31,9 +34,44 @@ int main(int argc, char *argv[])
             QObject::tr("The built-in simulator could not start: %1").arg(simulatorUrl.error().toString()));
         return 1;
     }
+    QCommandLineParser arguments;
+    arguments.setApplicationDescription(QObject::tr("Lathe, a workbench for LLM prompts."));
+    arguments.addHelpOption();
+    arguments.addVersionOption();
+    const QCommandLineOption workspaceOption(
+        QStringLiteral("workspace"),
+        QObject::tr("Open this workspace (default: %1).").arg(Lathe::Store::Workspace::defaultPath()),
+        QObject::tr("file"));
+    const QCommandLineOption demoOption(QStringLiteral("demo"),
+                                        QObject::tr("Open the demo workspace, with example prompts."));
+    arguments.addOptions({workspaceOption, demoOption});
+    arguments.process(app);
+
+    // The workspace holds the prompt library. Without one (a file that is refused) the app
+    // still runs prompts, and says why the library is missing.
+    const QString workspacePath = arguments.isSet(demoOption)        ? Lathe::App::demoWorkspacePath()
+                                  : arguments.isSet(workspaceOption) ? arguments.value(workspaceOption)
+                                                                     : Lathe::Store::Workspace::defaultPath();
+    auto workspace = Lathe::Store::Workspace::open(workspacePath);
+    std::optional<Lathe::Library::PromptLibrary> library;
+    if (workspace) {
+        library.emplace(workspace->database());
+        if (arguments.isSet(demoOption)) {
+            if (auto seeded = Lathe::App::seedDemoLibrary(*library); !seeded)
+                QMessageBox::warning(
+                    nullptr, QObject::tr("Lathe"),
+                    QObject::tr("The demo prompts could not be added: %1").arg(seeded.error().toString()));
+        }
+    } else {
+        QMessageBox::warning(
+            nullptr, QObject::tr("Lathe"),
+            QObject::tr("The workspace could not be opened, so the prompt library is off.\n\n%1")
+                .arg(workspace.error().toString()));
+    }
+
     Lathe::Providers::StreamHub hub(Lathe::Ledger::RequestLedger::defaultPath());
     Lathe::Credentials::CredentialStore credentials;
-    Lathe::Ui::MainWindow window(&hub, &credentials, *simulatorUrl);
+    Lathe::Ui::MainWindow window(&hub, &credentials, *simulatorUrl, library ? &*library : nullptr);
     window.show();
     return QApplication::exec();
 }

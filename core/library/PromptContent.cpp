@@ -36,6 +36,29 @@ QString withoutBlankEdges(QStringList lines)
 
 } // namespace
 
+PromptContent fromPromptText(const QString &text)
+{
+    for (const QStringView line : QStringView(text).split(u'\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        if (roleOfLine(line)) {
+            if (auto content = PromptContent::fromRoleMarkedText(text, QString()))
+                return *content;
+        }
+        break;
+    }
+    PromptContent content;
+    content.messages.push_back({u"user"_qs, text});
+    return content;
+}
+
+QString toPromptText(const PromptContent &content)
+{
+    if (content.messages.size() == 1 && content.messages.front().role == u"user")
+        return content.messages.front().text;
+    return content.toRoleMarkedText();
+}
+
 bool isKnownRole(const QString &role)
 {
     return kRoles.contains(role);

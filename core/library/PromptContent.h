@@ -57,6 +57,14 @@ struct PromptContent
     QString toRoleMarkedText() const;
 };
 
+/**
+ * The form a person edits a prompt in: plain text is one user message; text whose first
+ * non-blank line is a role line ("system:") is role-marked, several messages.
+ */
+PromptContent fromPromptText(const QString &text);
+/** Back to that form: the text of a lone user message, else role-marked text. */
+QString toPromptText(const PromptContent &content);
+
 /** The roles a message may have. */
 bool isKnownRole(const QString &role);
 

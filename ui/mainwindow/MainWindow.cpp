@@ -4,6 +4,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDockWidget>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -21,6 +22,7 @@
 #include "catalog/UsageCost.h"
 #include "credentials/CredentialStore.h"
 #include "editor/PromptEditor.h"
+#include "library/LibraryPanel.h"
 #include "mainwindow/PromptBudgetIndicator.h"
 #include "mainwindow/PromptEstimator.h"
 #include "panes/ResponsePane.h"
@@ -82,11 +84,12 @@ Providers::TokenUsage addUsage(Providers::TokenUsage total, const Providers::Tok
 } // namespace
 
 MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *credentials,
-                       QUrl simulatorUrl, QWidget *parent)
+                       QUrl simulatorUrl, Library::PromptLibrary *library, QWidget *parent)
     : QMainWindow(parent)
     , m_hub(hub)
     , m_credentials(credentials)
     , m_simulatorUrl(std::move(simulatorUrl))
+    , m_library(library)
     , m_editor(new PromptEditor(this))
     , m_schemaPanel(new SchemaPanel(this))
     , m_pane(new ResponsePane(this))
@@ -116,6 +119,21 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     splitter->addWidget(m_pane);
     splitter->setChildrenCollapsible(false);
     setCentralWidget(splitter);
+
+    // The library beside the editor: prompts, their versions, and what each version changed.
+    if (m_library) {
+        m_libraryPanel = new LibraryPanel(m_library, this);
+        m_libraryPanel->setObjectName(QStringLiteral("libraryPanel"));
+        auto *dock = new QDockWidget(tr("Library"), this);
+        dock->setObjectName(QStringLiteral("libraryDock"));
+        dock->setWidget(m_libraryPanel);
+        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+        addDockWidget(Qt::LeftDockWidgetArea, dock);
+        resizeDocks({dock}, {330}, Qt::Horizontal);
+        connect(m_libraryPanel, &LibraryPanel::versionOpened, this, &MainWindow::openVersion);
+        connect(m_libraryPanel, &LibraryPanel::problem, this,
+                [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+    }
 
     m_runAction = new QAction(tr("Run"), this);
     m_runAction->setObjectName(QStringLiteral("runAction"));
@@ -161,6 +179,20 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
 
 void MainWindow::buildMenus()
 {
+    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    auto *save = fileMenu->addAction(tr("&Save Version…"), this, &MainWindow::saveVersionInteractively);
+    save->setObjectName(QStringLiteral("saveVersionAction"));
+    save->setShortcut(QKeySequence::Save);
+    save->setEnabled(m_library != nullptr);
+    auto *findPrompt = fileMenu->addAction(tr("Find &Prompt"), this, [this] {
+        if (!m_libraryPanel)
+            return;
+        m_libraryPanel->parentWidget()->show();
+        m_libraryPanel->focusSearch();
+    });
+    findPrompt->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    findPrompt->setEnabled(m_library != nullptr);
+
     QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
     runMenu->addAction(m_runAction);
     runMenu->addAction(m_stopAction);
@@ -363,7 +395,8 @@ Providers::ChatRequest MainWindow::promptRequest() const
 {
     Providers::ChatRequest request;
     request.model = m_modelEdit->text().trimmed();
-    request.messages.append({QStringLiteral("user"), m_editor->text()});
+    for (const Library::PromptMessage &message : Library::fromPromptText(m_editor->text()).messages)
+        request.messages.append({message.role, message.text});
     return request;
 }
 
@@ -752,6 +785,69 @@ void MainWindow::setRunning(bool running)
 {
     m_runAction->setEnabled(true);
     m_stopAction->setEnabled(running);
+}
+
+void MainWindow::saveVersionInteractively()
+{
+    if (!m_library)
+        return;
+    bool accepted = false;
+    QString name = m_openPrompt;
+    if (name.isEmpty()) {
+        name = QInputDialog::getText(this, tr("Save Version"), tr("Name of the new prompt:"),
+                                     QLineEdit::Normal, QString(), &accepted)
+                   .trimmed();
+        if (!accepted)
+            return;
+    }
+    const QString message =
+        QInputDialog::getText(this, tr("Save Version"), tr("What changed in %1?").arg(name),
+                              QLineEdit::Normal, QString(), &accepted);
+    if (!accepted)
+        return;
+    const auto saved = saveVersion(name, message);
+    if (!saved)
+        statusBar()->showMessage(tr("Not saved: %1").arg(saved.error().message), 10'000);
+}
+
+Result<Library::SaveOutcome> MainWindow::saveVersion(const QString &name, const QString &message)
+{
+    if (!m_library)
+        return fail(ErrorCode::InvalidArgument, tr("No workspace is open."));
+    Library::PromptContent content = Library::fromPromptText(m_editor->text());
+    if (const QString model = m_modelEdit->text().trimmed(); !model.isEmpty())
+        content.parameters["model"] = model.toStdString();
+    if (isStructuredOutputOn()) {
+        if (const auto schema = m_schemaPanel->currentSchema())
+            content.responseSchema = nlohmann::json::parse(schema->json.toStdString(), nullptr, false);
+    }
+    auto saved = m_library->save(name, content, message, qEnvironmentVariable("USER"));
+    if (!saved)
+        return saved;
+    m_openPrompt = name;
+    setWindowTitle(tr("%1 v%2 – Lathe").arg(name).arg(saved->version.number));
+    statusBar()->showMessage(
+        saved->created
+            ? tr("Saved %1 v%2.").arg(name).arg(saved->version.number)
+            : tr("Nothing changed since %1 v%2; no new version.").arg(name).arg(saved->version.number),
+        6000);
+    if (m_libraryPanel) {
+        m_libraryPanel->refresh();
+        m_libraryPanel->selectVersion(name, saved->version.number);
+    }
+    return saved;
+}
+
+void MainWindow::openVersion(const Library::PromptVersion &version)
+{
+    m_editor->setText(Library::toPromptText(version.content));
+    if (const auto model = version.content.parameters.find("model");
+        model != version.content.parameters.end() && model->is_string())
+        m_modelEdit->setText(QString::fromStdString(model->get<std::string>()));
+    m_openPrompt = version.prompt;
+    setWindowTitle(tr("%1 v%2 – Lathe").arg(version.prompt).arg(version.number));
+    statusBar()->showMessage(tr("Opened %1 v%2.").arg(version.prompt).arg(version.number), 4000);
+    m_editor->setFocus();
 }
 
 } // namespace Lathe::Ui

@@ -10,6 +10,7 @@
 #include <QUrl>
 
 #include "catalog/InputEstimate.h"
+#include "library/PromptLibrary.h"
 #include "providers/LocalServerDiscovery.h"
 #include "providers/StreamHub.h"
 
@@ -27,6 +28,7 @@ class QNetworkAccessManager;
 namespace Lathe::Ui
 {
 
+class LibraryPanel;
 class PromptBudgetIndicator;
 class PromptEditor;
 class PromptEstimator;
@@ -49,8 +51,9 @@ class MainWindow final : public QMainWindow
 
 public:
     /** `simulatorUrl` is the API root of the in-process simulator, the default provider. */
+    /** `library`, when given, outlives the window: the prompt library of the open workspace. */
     MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *credentials, QUrl simulatorUrl,
-               QWidget *parent = nullptr);
+               Library::PromptLibrary *library = nullptr, QWidget *parent = nullptr);
 
     void runPrompt();
     void stopRun();
@@ -63,6 +66,14 @@ public:
     void countTokensWithProvider();
     /** Opens Settings ▸ Model Prices, the user's own prices and models. */
     void editModelPrices();
+    /** File ▸ Save Version: asks for a name (for a new prompt) and what changed, then saves. */
+    void saveVersionInteractively();
+    /** Saves the editor's prompt, the model and an active response schema as a version of `name`. */
+    Result<Library::SaveOutcome> saveVersion(const QString &name, const QString &message);
+    /** Puts a library version in the editor (and its model in the endpoint bar). */
+    void openVersion(const Library::PromptVersion &version);
+    /** The library beside the editor; null without a workspace. */
+    LibraryPanel *libraryPanel() const { return m_libraryPanel; }
 
     /** The status bar's token count, cost and context gauge for the prompt being typed. */
     const PromptBudgetIndicator *promptBudget() const { return m_budget; }
@@ -111,8 +122,11 @@ private:
     QNetworkAccessManager *m_probeNetwork = nullptr; // created on the first search or count
     QPointer<Providers::LocalServerDiscovery> m_discovery;
     QUrl m_simulatorUrl;
+    Library::PromptLibrary *m_library;
     PromptEditor *m_editor;
     SchemaPanel *m_schemaPanel;
+    LibraryPanel *m_libraryPanel = nullptr;
+    QString m_openPrompt; // the library prompt the editor holds, if any: the default name to save as
     ResponsePane *m_pane;
     QComboBox *m_providerBox = nullptr;
     QLineEdit *m_baseUrlEdit = nullptr;

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "DemoWorkspace.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace Lathe::App
+{
+
+namespace
+{
+
+struct DemoVersion
+{
+    const char16_t *text; // role-marked
+    const char16_t *message;
+    const char *model;
+};
+
+struct DemoPrompt
+{
+    const char16_t *name;
+    std::vector<DemoVersion> versions;
+    std::vector<std::pair<int, const char16_t *>> labels; // version, label
+};
+
+const std::vector<DemoPrompt> &demoPrompts()
+{
+    static const std::vector<DemoPrompt> kPrompts{
+        {u"support/triage",
+         {{u"system:\nYou triage support tickets.\nAnswer with the category and the "
+           u"priority.\n\nuser:\n{{ticket}}",
+           u"First draft", "gpt-4o-mini"},
+          {u"system:\nYou triage support tickets for Acme.\nAnswer with the category (billing, shipping, "
+           u"technical, "
+           u"account or other) and the priority (low, medium, high or urgent).\nBe "
+           u"brief.\n\nuser:\n{{ticket}}",
+           u"Name the categories and priorities", "gpt-4o-mini"},
+          {u"system:\nYou triage support tickets for Acme.\nAnswer with the category (billing, shipping, "
+           u"technical, "
+           u"account or other) and the priority (low, medium, high or urgent).\nA ticket that mentions a "
+           u"refund over "
+           u"$500 is urgent.\nBe brief.\n\nuser:\nCustomer tier: {{tier}}\n{{ticket}}",
+           u"Escalate large refunds; pass the customer's tier", "gpt-4o"}},
+         {{2, u"production"}, {3, u"staging"}}},
+        {u"writing/summarize",
+         {{u"system:\nSummarize the text in three sentences.\n\nuser:\n{{text}}", u"First draft",
+           "gpt-4o-mini"},
+          {u"system:\nSummarize the text in at most three sentences for {{audience}}.\nKeep names and "
+           u"numbers "
+           u"exact.\n\nuser:\n{{text}}",
+           u"Audience, and keep the facts exact", "gpt-4o-mini"}},
+         {{2, u"production"}}},
+        {u"extraction/invoice",
+         {{u"system:\nExtract the invoice number, the date and the total from the "
+           u"document.\n\nuser:\n{{document}}",
+           u"First draft", "gpt-4o-mini"}},
+         {}},
+    };
+    return kPrompts;
+}
+
+} // namespace
+
+QString demoWorkspacePath()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(u"demo.lathe"_qs);
+}
+
+Result<void> seedDemoLibrary(Library::PromptLibrary &library)
+{
+    auto existing = library.list();
+    if (!existing)
+        return tl::unexpected(existing.error());
+    if (!existing->empty())
+        return {};
+    for (const DemoPrompt &prompt : demoPrompts()) {
+        const QString name = QString::fromUtf16(prompt.name);
+        for (const DemoVersion &version : prompt.versions) {
+            auto content = Library::PromptContent::fromRoleMarkedText(QString::fromUtf16(version.text), name);
+            if (!content)
+                return tl::unexpected(content.error());
+            content->parameters["model"] = version.model;
+            if (auto saved =
+                    library.save(name, *content, QString::fromUtf16(version.message), u"Lathe demo"_qs);
+                !saved)
+                return tl::unexpected(saved.error());
+        }
+        for (const auto &[number, label] : prompt.labels) {
+            if (auto placed = library.setLabel(name, number, QString::fromUtf16(label), u"Lathe demo"_qs);
+                !placed)
+                return tl::unexpected(placed.error());
+        }
+    }
+    return {};
+}
+
+} // namespace Lathe::App

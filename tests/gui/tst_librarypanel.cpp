@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The library beside the editor, in the real main window over a real workspace: the list,
+// search as you type, history and diffs, keyboard navigation, saving and opening versions.
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+#include "credentials/CredentialStore.h"
+#include "editor/PromptEditor.h"
+#include "library/LibraryPanel.h"
+#include "library/PromptLibrary.h"
+#include "mainwindow/MainWindow.h"
+#include "mock/SimulatorHost.h"
+#include "providers/StreamHub.h"
+#include "store/Workspace.h"
+
+using namespace Lathe;
+
+namespace
+{
+
+Library::PromptContent promptOf(const QString &text)
+{
+    return Library::fromPromptText(text);
+}
+
+} // namespace
+
+class TestLibraryPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void listsPromptsVersionsAndTheirDiff();
+    void searchesAsYouTypeAndEnterOpensTheBestMatch();
+    void ctrlPFromTheEditorGoesToTheSearch();
+    void enterOnAVersionOpensThatVersion();
+    void savingFromTheEditorAddsAVersionOnlyWhenSomethingChanged();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::optional<Store::Workspace> m_workspace;
+    std::optional<Library::PromptLibrary> m_library;
+    std::unique_ptr<Mock::SimulatorHost> m_simulator;
+    std::unique_ptr<Providers::StreamHub> m_hub;
+    std::unique_ptr<Credentials::CredentialStore> m_credentials;
+    std::unique_ptr<Ui::MainWindow> m_window;
+    Ui::LibraryPanel *m_panel = nullptr;
+    Ui::PromptEditor *m_editor = nullptr;
+    QLineEdit *m_search = nullptr;
+};
+
+void TestLibraryPanel::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    auto workspace = Store::Workspace::open(m_dir->filePath(u"gui.lathe"_qs));
+    QVERIFY2(workspace, qPrintable(workspace ? QString() : workspace.error().toString()));
+    m_workspace.emplace(std::move(*workspace));
+    m_library.emplace(m_workspace->database());
+    QVERIFY(m_library->save(u"support/triage"_qs, promptOf(u"system:\nYou triage.\n\nuser:\n{{ticket}}"_qs),
+                            u"first"_qs));
+    QVERIFY(m_library->save(u"support/triage"_qs,
+                            promptOf(u"system:\nYou triage tickets for Acme.\n\nuser:\n{{ticket}}"_qs),
+                            u"name Acme"_qs));
+    QVERIFY(m_library->setLabel(u"support/triage"_qs, 2, u"production"_qs));
+    QVERIFY(m_library->save(u"writing/summarize"_qs, promptOf(u"Summarize {{text}} in three sentences."_qs),
+                            u"first"_qs));
+
+    m_simulator = std::make_unique<Mock::SimulatorHost>();
+    const auto url = m_simulator->start(Mock::SimulatorOptions{});
+    QVERIFY(url);
+    m_hub = std::make_unique<Providers::StreamHub>(m_dir->filePath(u"ledger.jsonl"_qs));
+    m_credentials = std::make_unique<Credentials::CredentialStore>();
+    m_window = std::make_unique<Ui::MainWindow>(m_hub.get(), m_credentials.get(), *url, &*m_library);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_panel = m_window->libraryPanel();
+    m_editor = m_window->findChild<Ui::PromptEditor *>(u"promptEditor"_qs);
+    m_search = m_window->findChild<QLineEdit *>(u"librarySearch"_qs);
+    QVERIFY(m_panel && m_editor && m_search);
+}
+
+void TestLibraryPanel::cleanup()
+{
+    m_window.reset();
+    m_hub.reset();
+    m_credentials.reset();
+    m_simulator.reset();
+    m_library.reset();
+    m_workspace.reset();
+}
+
+void TestLibraryPanel::listsPromptsVersionsAndTheirDiff()
+{
+    QCOMPARE(m_panel->shownPrompts(),
+             (QStringList{u"support/triage v2 production@2"_qs, u"writing/summarize v1 "_qs}));
+    m_panel->selectPrompt(u"support/triage"_qs);
+    QCOMPARE(m_panel->shownVersions(), (QStringList{u"v2 production name Acme"_qs, u"v1  first"_qs}));
+    QCOMPARE(m_panel->selectedVersion(), std::optional<int>(2));
+    const QString diff = m_panel->shownDiff();
+    QVERIFY2(diff.contains(u"v2 against v1"), qPrintable(diff));
+    QVERIFY(diff.contains(u"− You triage."));
+    QVERIFY(diff.contains(u"+ You triage tickets for Acme."));
+    QVERIFY(diff.contains(u"Message 2 · user · unchanged"));
+}
+
+void TestLibraryPanel::searchesAsYouTypeAndEnterOpensTheBestMatch()
+{
+    m_search->setFocus();
+    QTest::keyClicks(m_search, u"acme"_qs);
+    QTRY_COMPARE(m_panel->shownPrompts(), QStringList{u"support/triage v2 production@2"_qs});
+    QTest::keyClick(m_search, Qt::Key_Return);
+    QCOMPARE(m_editor->text(), u"system:\nYou triage tickets for Acme.\n\nuser:\n{{ticket}}\n"_qs);
+    QCOMPARE(m_window->windowTitle(), u"support/triage v2 – Lathe"_qs);
+    QCOMPARE(QApplication::focusWidget(), m_editor);
+
+    m_search->clear();
+    QTest::keyClicks(m_search, u"nothing-like-this"_qs);
+    QTRY_VERIFY(m_panel->shownPrompts().isEmpty());
+}
+
+void TestLibraryPanel::ctrlPFromTheEditorGoesToTheSearch()
+{
+    m_editor->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget(), m_editor);
+    QTest::keyClick(m_editor, Qt::Key_P, Qt::ControlModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), m_search);
+    // Down goes from the search to the list.
+    QTest::keyClick(m_search, Qt::Key_Down);
+    QCOMPARE(QApplication::focusWidget(), m_window->findChild<QTreeView *>(u"libraryPrompts"_qs));
+}
+
+void TestLibraryPanel::enterOnAVersionOpensThatVersion()
+{
+    m_panel->selectPrompt(u"support/triage"_qs);
+    auto *versions = m_window->findChild<QTreeView *>(u"libraryVersions"_qs);
+    QVERIFY(versions);
+    versions->setFocus();
+    QTest::keyClick(versions, Qt::Key_Down); // to v1
+    QCOMPARE(m_panel->selectedVersion(), std::optional<int>(1));
+    QVERIFY(m_panel->shownDiff().contains(u"the first version"));
+    QTest::keyClick(versions, Qt::Key_Return);
+    QCOMPARE(m_editor->text(), u"system:\nYou triage.\n\nuser:\n{{ticket}}\n"_qs);
+    QCOMPARE(m_window->windowTitle(), u"support/triage v1 – Lathe"_qs);
+}
+
+void TestLibraryPanel::savingFromTheEditorAddsAVersionOnlyWhenSomethingChanged()
+{
+    m_editor->setText(u"Translate {{text}} into French."_qs);
+    const auto saved = m_window->saveVersion(u"writing/translate"_qs, u"first try"_qs);
+    QVERIFY2(saved, qPrintable(saved ? QString() : saved.error().toString()));
+    QVERIFY(saved->created);
+    QCOMPARE(saved->version.content.messages.size(), std::size_t(1));
+    QCOMPARE(saved->version.content.messages[0].role, u"user"_qs);
+    QVERIFY(saved->version.content.parameters.contains("model"));
+    QVERIFY(m_panel->shownPrompts().contains(u"writing/translate v1 "_qs));
+    QCOMPARE(m_panel->selectedPrompt(), std::optional<QString>(u"writing/translate"_qs));
+    QCOMPARE(m_window->windowTitle(), u"writing/translate v1 – Lathe"_qs);
+
+    const auto again = m_window->saveVersion(u"writing/translate"_qs, u"nothing"_qs);
+    QVERIFY(again);
+    QVERIFY(!again->created);
+    m_editor->setText(u"Translate {{text}} into {{language}}."_qs);
+    const auto second = m_window->saveVersion(u"writing/translate"_qs, u"any language"_qs);
+    QVERIFY(second && second->created);
+    QCOMPARE(second->version.number, 2);
+    QCOMPARE(m_panel->shownVersions().front(), u"v2  any language"_qs);
+    QVERIFY2(m_panel->shownDiff().contains(u"+ Translate {{text}} into {{language}}."),
+             qPrintable(m_panel->shownDiff()));
+}
+
+QTEST_MAIN(TestLibraryPanel)
+#include "tst_librarypanel.moc"

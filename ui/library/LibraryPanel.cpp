@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "LibraryPanel.h"
+
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSet>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTextBrowser>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include "library/PromptDiff.h"
+
+namespace Lathe::Ui
+{
+
+namespace
+{
+
+constexpr int kNameRole = Qt::UserRole + 1;
+constexpr int kNumberRole = Qt::UserRole + 2;
+
+QTreeView *makeList(QStandardItemModel *model, QWidget *parent)
+{
+    auto *view = new QTreeView(parent);
+    view->setModel(model);
+    view->setRootIsDecorated(false);
+    view->setUniformRowHeights(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAlternatingRowColors(true);
+    view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    view->setTextElideMode(Qt::ElideRight);
+    return view;
+}
+
+QStandardItem *item(const QString &text)
+{
+    auto *cell = new QStandardItem(text);
+    cell->setEditable(false);
+    return cell;
+}
+
+/** One diff line as HTML: a coloured row, the words that changed darker. */
+QString lineHtml(const Library::DiffLine &line)
+{
+    using Kind = Library::DiffLine::Kind;
+    const char *background = line.kind == Kind::Removed ? "#fbe3e4"
+                             : line.kind == Kind::Added ? "#e3f6e5"
+                                                        : "transparent";
+    const char *strong = line.kind == Kind::Removed ? "#f3b4b8" : "#a9e2b0";
+    const QChar mark = line.kind == Kind::Same ? u' ' : line.kind == Kind::Removed ? u'−' : u'+';
+    QString text;
+    int at = 0;
+    for (const auto &[start, end] : line.changed) {
+        text += line.text.mid(at, start - at).toHtmlEscaped();
+        text += QStringLiteral("<span style=\"background:%1\">%2</span>")
+                    .arg(QLatin1String(strong), line.text.mid(start, end - start).toHtmlEscaped());
+        at = end;
+    }
+    text += line.text.mid(at).toHtmlEscaped();
+    return QStringLiteral("<div style=\"background:%1; white-space:pre-wrap\">%2 %3</div>")
+        .arg(QLatin1String(background), mark, text);
+}
+
+QString diffHtml(const Library::PromptDiff &diff)
+{
+    using Library::MessageDiff;
+    QString html;
+    for (const MessageDiff &message : diff.messages) {
+        const QString role = message.kind == MessageDiff::Kind::Removed ? message.oldRole : message.newRole;
+        const int index = message.kind == MessageDiff::Kind::Removed ? message.oldIndex : message.newIndex;
+        QString title = QStringLiteral("Message %1 · %2").arg(index + 1).arg(role);
+        if (message.kind == MessageDiff::Kind::Added)
+            title += QStringLiteral(" · added");
+        else if (message.kind == MessageDiff::Kind::Removed)
+            title += QStringLiteral(" · removed");
+        else if (message.kind == MessageDiff::Kind::Changed && message.oldRole != message.newRole)
+            title += QStringLiteral(" · was %1").arg(message.oldRole);
+        else if (message.kind == MessageDiff::Kind::Same)
+            title += QStringLiteral(" · unchanged");
+        html += QStringLiteral("<p style=\"margin:6px 0 2px 0\"><b>%1</b></p>").arg(title.toHtmlEscaped());
+        for (const Library::DiffLine &line : message.lines)
+            html += lineHtml(line);
+    }
+    if (!diff.parameters.empty()) {
+        html += QStringLiteral("<p style=\"margin:6px 0 2px 0\"><b>Parameters</b></p>");
+        for (const auto &change : diff.parameters) {
+            const auto text = [](const std::optional<nlohmann::json> &value) {
+                return value ? QString::fromStdString(value->dump()) : QStringLiteral("—");
+            };
+            html += QStringLiteral("<div>%1: %2 → %3</div>")
+                        .arg(QString::fromStdString(change.key).toHtmlEscaped(),
+                             text(change.before).toHtmlEscaped(), text(change.after).toHtmlEscaped());
+        }
+    }
+    if (!diff.schema.empty()) {
+        html += QStringLiteral("<p style=\"margin:6px 0 2px 0\"><b>Response schema</b></p>");
+        for (const Library::DiffLine &line : diff.schema)
+            html += lineHtml(line);
+    }
+    return html;
+}
+
+} // namespace
+
+LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
+    : QWidget(parent)
+    , m_library(library)
+    , m_search(new QLineEdit(this))
+    , m_promptModel(new QStandardItemModel(this))
+    , m_historyTitle(new QLabel(this))
+    , m_versionModel(new QStandardItemModel(this))
+    , m_diff(new QTextBrowser(this))
+{
+    m_search->setObjectName(QStringLiteral("librarySearch"));
+    m_search->setPlaceholderText(tr("Search prompts (Ctrl+P)"));
+    m_search->setClearButtonEnabled(true);
+    m_promptModel->setHorizontalHeaderLabels({tr("Prompt"), tr("Version"), tr("Labels")});
+    m_versionModel->setHorizontalHeaderLabels({tr("Version"), tr("Saved"), tr("Labels"), tr("Message")});
+    m_prompts = makeList(m_promptModel, this);
+    // The name takes the width; version and labels what they need.
+    m_prompts->header()->setStretchLastSection(false);
+    m_prompts->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_prompts->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_prompts->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_prompts->setObjectName(QStringLiteral("libraryPrompts"));
+    m_versions = makeList(m_versionModel, this);
+    m_versions->header()->setStretchLastSection(true);
+    for (int column = 0; column < 3; ++column)
+        m_versions->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_versions->setObjectName(QStringLiteral("libraryVersions"));
+    m_diff->setObjectName(QStringLiteral("libraryDiff"));
+    m_diff->setOpenLinks(false);
+    m_historyTitle->setObjectName(QStringLiteral("libraryHistoryTitle"));
+
+    auto *history = new QWidget(this);
+    auto *historyLayout = new QVBoxLayout(history);
+    historyLayout->setContentsMargins(0, 0, 0, 0);
+    historyLayout->addWidget(m_historyTitle);
+    historyLayout->addWidget(m_versions);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_prompts);
+    splitter->addWidget(history);
+    splitter->addWidget(m_diff);
+    splitter->setChildrenCollapsible(false);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(2, 3);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_search);
+    layout->addWidget(splitter);
+
+    // Searching as one types, but not on every keystroke of a fast typist.
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(150);
+    connect(&m_searchDelay, &QTimer::timeout, this, &LibraryPanel::search);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
+    connect(m_prompts->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &LibraryPanel::showHistory);
+    connect(m_versions->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &LibraryPanel::showDiff);
+    connect(m_prompts, &QTreeView::activated, this, [this] { openSelected(false); });
+    connect(m_versions, &QTreeView::activated, this, [this] { openSelected(true); });
+    m_search->installEventFilter(this);
+    m_prompts->installEventFilter(this);
+    m_versions->installEventFilter(this);
+
+    if (!m_library) {
+        m_search->setEnabled(false);
+        m_historyTitle->setText(tr("No workspace is open, so there is no prompt library."));
+        return;
+    }
+    refresh();
+}
+
+void LibraryPanel::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+void LibraryPanel::refresh()
+{
+    const std::optional<QString> prompt = selectedPrompt();
+    const std::optional<int> version = selectedVersion();
+    search();
+    if (prompt && version)
+        selectVersion(*prompt, *version);
+}
+
+void LibraryPanel::selectVersion(const QString &name, int number)
+{
+    selectPrompt(name);
+    if (selectedPrompt() != name)
+        return;
+    for (int row = 0; row < m_versionModel->rowCount(); ++row) {
+        if (m_versionModel->item(row)->data(kNumberRole).toInt() == number)
+            m_versions->setCurrentIndex(m_versionModel->index(row, 0));
+    }
+}
+
+void LibraryPanel::search()
+{
+    if (!m_library)
+        return;
+    auto prompts = m_library->list();
+    if (!prompts) {
+        Q_EMIT problem(prompts.error().toString());
+        return;
+    }
+    const QString query = m_search->text().trimmed();
+    if (query.isEmpty()) {
+        showPrompts(*prompts);
+        return;
+    }
+    const auto names = m_library->search(query);
+    if (!names) {
+        Q_EMIT problem(names.error().toString());
+        return;
+    }
+    // Best match first, as the search ranks them.
+    std::vector<Library::PromptSummary> found;
+    for (const QString &name : *names) {
+        const auto summary = std::find_if(prompts->begin(), prompts->end(),
+                                          [&](const Library::PromptSummary &p) { return p.name == name; });
+        if (summary != prompts->end())
+            found.push_back(*summary);
+    }
+    showPrompts(found);
+}
+
+void LibraryPanel::showPrompts(const std::vector<Library::PromptSummary> &prompts)
+{
+    const std::optional<QString> selected = selectedPrompt();
+    m_promptModel->removeRows(0, m_promptModel->rowCount());
+    for (const Library::PromptSummary &prompt : prompts) {
+        QList<QStandardItem *> row{item(prompt.name), item(QStringLiteral("v%1").arg(prompt.latestVersion)),
+                                   item(prompt.labels.join(u", "))};
+        row.front()->setData(prompt.name, kNameRole);
+        row.front()->setToolTip(
+            tr("Saved %1").arg(QLocale().toString(prompt.updatedAt.toLocalTime(), QLocale::ShortFormat)));
+        m_promptModel->appendRow(row);
+    }
+    if (selected)
+        selectPrompt(*selected);
+    if (!m_prompts->currentIndex().isValid() && m_promptModel->rowCount() > 0)
+        m_prompts->setCurrentIndex(m_promptModel->index(0, 0));
+    if (m_promptModel->rowCount() == 0) {
+        m_history.clear();
+        m_versionModel->removeRows(0, m_versionModel->rowCount());
+        m_diff->clear();
+        m_historyTitle->setText(m_search->text().trimmed().isEmpty()
+                                    ? tr("No prompts yet. Save one with File ▸ Save Version (Ctrl+S).")
+                                    : tr("No prompt matches \"%1\".").arg(m_search->text().trimmed()));
+    }
+}
+
+void LibraryPanel::selectPrompt(const QString &name)
+{
+    for (int row = 0; row < m_promptModel->rowCount(); ++row) {
+        if (m_promptModel->item(row)->data(kNameRole).toString() == name) {
+            m_prompts->setCurrentIndex(m_promptModel->index(row, 0));
+            return;
+        }
+    }
+}
+
+std::optional<QString> LibraryPanel::selectedPrompt() const
+{
+    const QModelIndex current = m_prompts->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    return m_promptModel->item(current.row())->data(kNameRole).toString();
+}
+
+std::optional<int> LibraryPanel::selectedVersion() const
+{
+    const QModelIndex current = m_versions->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    return m_versionModel->item(current.row())->data(kNumberRole).toInt();
+}
+
+void LibraryPanel::showHistory()
+{
+    m_history.clear();
+    m_versionModel->removeRows(0, m_versionModel->rowCount());
+    m_diff->clear();
+    const std::optional<QString> name = selectedPrompt();
+    if (!name || !m_library)
+        return;
+    auto history = m_library->history(*name);
+    if (!history) {
+        Q_EMIT problem(history.error().toString());
+        return;
+    }
+    m_history = std::move(*history);
+    m_historyTitle->setText(tr("History of %1: %n version(s)", nullptr, int(m_history.size())).arg(*name));
+    for (const Library::PromptVersion &version : m_history) {
+        QList<QStandardItem *> row{
+            item(QStringLiteral("v%1").arg(version.number)),
+            item(QLocale().toString(version.createdAt.toLocalTime(), QLocale::ShortFormat)),
+            item(version.labels.join(u", ")), item(version.message)};
+        row.front()->setData(version.number, kNumberRole);
+        if (!version.author.isEmpty())
+            row[1]->setToolTip(tr("by %1").arg(version.author));
+        row[3]->setToolTip(version.message);
+        m_versionModel->appendRow(row);
+    }
+    if (!m_history.empty())
+        m_versions->setCurrentIndex(m_versionModel->index(0, 0));
+}
+
+void LibraryPanel::showDiff()
+{
+    const QModelIndex current = m_versions->currentIndex();
+    if (!current.isValid() || std::size_t(current.row()) >= m_history.size()) {
+        m_diff->clear();
+        return;
+    }
+    const Library::PromptVersion &version = m_history[std::size_t(current.row())];
+    const auto parent =
+        std::find_if(m_history.begin(), m_history.end(), [&](const Library::PromptVersion &v) {
+            return version.parent && v.number == *version.parent;
+        });
+    const Library::PromptContent before =
+        parent != m_history.end() ? parent->content : Library::PromptContent{};
+    QString html = parent != m_history.end()
+                       ? tr("<p><b>v%1</b> against v%2</p>").arg(version.number).arg(parent->number)
+                       : tr("<p><b>v%1</b>, the first version</p>").arg(version.number);
+    html += diffHtml(Library::diffPrompts(before, version.content));
+    m_diff->setHtml(html);
+}
+
+void LibraryPanel::openSelected(bool fromHistory)
+{
+    if (fromHistory) {
+        const QModelIndex current = m_versions->currentIndex();
+        if (current.isValid() && std::size_t(current.row()) < m_history.size())
+            Q_EMIT versionOpened(m_history[std::size_t(current.row())]);
+        return;
+    }
+    if (!m_history.empty())
+        Q_EMIT versionOpened(m_history.front());
+}
+
+QStringList LibraryPanel::shownPrompts() const
+{
+    QStringList names;
+    for (int row = 0; row < m_promptModel->rowCount(); ++row)
+        names << m_promptModel->item(row, 0)->text() + u' ' + m_promptModel->item(row, 1)->text() + u' ' +
+                     m_promptModel->item(row, 2)->text();
+    return names;
+}
+
+QStringList LibraryPanel::shownVersions() const
+{
+    QStringList versions;
+    for (int row = 0; row < m_versionModel->rowCount(); ++row)
+        versions << m_versionModel->item(row, 0)->text() + u' ' + m_versionModel->item(row, 2)->text() +
+                        u' ' + m_versionModel->item(row, 3)->text();
+    return versions;
+}
+
+QString LibraryPanel::shownDiff() const
+{
+    return m_diff->toPlainText();
+}
+
+bool LibraryPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    const auto *key = static_cast<QKeyEvent *>(event);
+    if (watched == m_search &&
+        (key->key() == Qt::Key_Down || key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)) {
+        if (m_searchDelay.isActive()) { // the list must show what was typed before Enter picks from it
+            m_searchDelay.stop();
+            search();
+        }
+        if (key->key() == Qt::Key_Down) {
+            m_prompts->setFocus(Qt::TabFocusReason);
+        } else {
+            openSelected(false);
+        }
+        return true;
+    }
+    if ((watched == m_prompts || watched == m_versions) &&
+        (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)) {
+        openSelected(watched == m_versions);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace Lathe::Ui

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <QTimer>
+#include <QWidget>
+
+#include "library/PromptLibrary.h"
+
+class QLabel;
+class QLineEdit;
+class QStandardItemModel;
+class QTextBrowser;
+class QTreeView;
+
+namespace Lathe::Ui
+{
+
+/**
+ * The prompt library beside the editor: a search field (full-text, as you type), the prompts
+ * with their latest version and labels, the selected prompt's versions newest first, and what
+ * the selected version changed from the one before it. Keyboard first: Down from the search
+ * goes to the list, Enter on a prompt or a version opens it.
+ */
+class LibraryPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LibraryPanel)
+
+public:
+    /** `library` outlives the panel; null: the panel says there is no workspace. */
+    explicit LibraryPanel(Library::PromptLibrary *library, QWidget *parent = nullptr);
+
+    /** Reads the library again, keeping the selection (after a save or a label). */
+    void refresh();
+    /** Selects a prompt (and shows its versions, the latest selected) by name. */
+    void selectPrompt(const QString &name);
+    /** Selects a prompt and one of its versions, whose changes the panel then shows. */
+    void selectVersion(const QString &name, int number);
+    /** Puts the keyboard in the search field. */
+    void focusSearch();
+
+    /** The prompt selected in the list, if any. */
+    std::optional<QString> selectedPrompt() const;
+    /** The version selected in the history, if any. */
+    std::optional<int> selectedVersion() const;
+
+    // For tests and the main window's status: what the panel shows.
+    QStringList shownPrompts() const;
+    QStringList shownVersions() const;
+    QString shownDiff() const;
+
+Q_SIGNALS:
+    /** The user opened a version (Enter or a double click on a prompt or a version). */
+    void versionOpened(const Lathe::Library::PromptVersion &version);
+    /** Reading the library failed; the message names the prompt or the workspace. */
+    void problem(const QString &message);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void search();
+    void showPrompts(const std::vector<Library::PromptSummary> &prompts);
+    void showHistory();
+    void showDiff();
+    void openSelected(bool fromHistory);
+
+    Library::PromptLibrary *m_library;
+    QLineEdit *m_search;
+    QTreeView *m_prompts;
+    QStandardItemModel *m_promptModel;
+    QLabel *m_historyTitle;
+    QTreeView *m_versions;
+    QStandardItemModel *m_versionModel;
+    QTextBrowser *m_diff;
+    QTimer m_searchDelay;
+    std::vector<Library::PromptVersion> m_history; // of the selected prompt, newest first
+};
+
+} // namespace Lathe::Ui
