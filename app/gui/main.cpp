@@ -54,8 +54,10 @@ int main(int argc, char *argv[])
                                                                      : Lathe::Store::Workspace::defaultPath();
     auto workspace = Lathe::Store::Workspace::open(workspacePath);
     std::optional<Lathe::Library::PromptLibrary> library;
+    std::optional<Lathe::Library::DraftStore> drafts;
     if (workspace) {
         library.emplace(workspace->database());
+        drafts.emplace(workspace->database());
         if (arguments.isSet(demoOption)) {
             if (auto seeded = Lathe::App::seedDemoLibrary(*library); !seeded)
                 QMessageBox::warning(
@@ -71,7 +73,8 @@ int main(int argc, char *argv[])
 
     Lathe::Providers::StreamHub hub(Lathe::Ledger::RequestLedger::defaultPath());
     Lathe::Credentials::CredentialStore credentials;
-    Lathe::Ui::MainWindow window(&hub, &credentials, *simulatorUrl, library ? &*library : nullptr);
+    Lathe::Ui::MainWindow window(&hub, &credentials, *simulatorUrl, library ? &*library : nullptr,
+                                 drafts ? &*drafts : nullptr);
     window.show();
     return QApplication::exec();
 }

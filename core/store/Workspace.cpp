@@ -70,6 +70,16 @@ const std::vector<Migration> &workspaceMigrations()
             -- Each prompt's name and latest messages; rowid = prompts.id.
             CREATE VIRTUAL TABLE prompt_search USING fts5(name, body, tokenize = 'unicode61 remove_diacritics 2');
         )sql"},
+        {3, R"sql(
+            -- Unsaved editor text, written every few seconds so a crash loses nothing.
+            CREATE TABLE drafts (
+                slot TEXT PRIMARY KEY,   -- which editor: 'main' for the main window's
+                prompt TEXT,             -- the library prompt the text came from, if any
+                base_version INTEGER,    -- and its version
+                text TEXT NOT NULL,
+                saved_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+        )sql"},
     };
     return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "library/DraftStore.h"
 #include "library/PromptLibrary.h"
 #include "store/Workspace.h"
 
@@ -44,6 +45,8 @@ private Q_SLOTS:
     void aTamperedVersionIsAnErrorNamingIt();
     void roleMarkedTextParsesAndRoundTrips();
     void roleMarkedTextErrorsNameTheLine();
+    void draftsAreKeptPerSlotAndDiscarded();
+    void promptTextIsPlainOrRoleMarked();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -275,6 +278,35 @@ void TestPromptLibrary::roleMarkedTextErrorsNameTheLine()
     const auto none = PromptContent::fromRoleMarkedText(u"\n\n"_qs, u"p.txt"_qs);
     QVERIFY(!none);
     QVERIFY(none.error().message.contains(u"No message"));
+}
+
+void TestPromptLibrary::draftsAreKeptPerSlotAndDiscarded()
+{
+    Lathe::Library::DraftStore drafts(m_workspace->database(),
+                                      [this] { return QDateTime::fromMSecsSinceEpoch(m_now, Qt::UTC); });
+    QVERIFY(!drafts.load(u"main"_qs).value());
+    QVERIFY(drafts.save(u"main"_qs, {u"first"_qs, u"triage"_qs, 2, {}}));
+    QVERIFY(drafts.save(u"main"_qs, {u"second \u00e9"_qs, QString(), std::nullopt, {}}));
+    QVERIFY(drafts.save(u"other"_qs, {u"elsewhere"_qs, {}, {}, {}}));
+    const auto draft = drafts.load(u"main"_qs).value();
+    QVERIFY(draft);
+    QCOMPARE(draft->text, u"second \u00e9"_qs);
+    QVERIFY(draft->prompt.isEmpty());
+    QVERIFY(!draft->baseVersion);
+    QCOMPARE(draft->savedAt.toMSecsSinceEpoch(), m_now);
+    QVERIFY(drafts.discard(u"main"_qs));
+    QVERIFY(!drafts.load(u"main"_qs).value());
+    QCOMPARE(drafts.load(u"other"_qs).value()->text, u"elsewhere"_qs);
+}
+
+void TestPromptLibrary::promptTextIsPlainOrRoleMarked()
+{
+    const auto plain = Lathe::Library::fromPromptText(u"Summarize:\n{{text}}"_qs);
+    QCOMPARE(plain.messages, (std::vector<PromptMessage>{{u"user"_qs, u"Summarize:\n{{text}}"_qs}}));
+    QCOMPARE(Lathe::Library::toPromptText(plain), u"Summarize:\n{{text}}"_qs);
+    const auto marked = Lathe::Library::fromPromptText(u"\nsystem:\nBe brief.\nuser:\nHi"_qs);
+    QCOMPARE(marked.messages.size(), std::size_t(2));
+    QCOMPARE(Lathe::Library::toPromptText(marked), u"system:\nBe brief.\n\nuser:\nHi\n"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestPromptLibrary)

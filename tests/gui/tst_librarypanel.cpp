@@ -41,11 +41,14 @@ private Q_SLOTS:
     void ctrlPFromTheEditorGoesToTheSearch();
     void enterOnAVersionOpensThatVersion();
     void savingFromTheEditorAddsAVersionOnlyWhenSomethingChanged();
+    void unsavedTextIsKeptAndComesBackInANewWindow();
+    void openingAVersionKeepsWhatWasTyped();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::optional<Store::Workspace> m_workspace;
     std::optional<Library::PromptLibrary> m_library;
+    std::optional<Library::DraftStore> m_drafts;
     std::unique_ptr<Mock::SimulatorHost> m_simulator;
     std::unique_ptr<Providers::StreamHub> m_hub;
     std::unique_ptr<Credentials::CredentialStore> m_credentials;
@@ -62,6 +65,7 @@ void TestLibraryPanel::init()
     QVERIFY2(workspace, qPrintable(workspace ? QString() : workspace.error().toString()));
     m_workspace.emplace(std::move(*workspace));
     m_library.emplace(m_workspace->database());
+    m_drafts.emplace(m_workspace->database());
     QVERIFY(m_library->save(u"support/triage"_qs, promptOf(u"system:\nYou triage.\n\nuser:\n{{ticket}}"_qs),
                             u"first"_qs));
     QVERIFY(m_library->save(u"support/triage"_qs,
@@ -76,7 +80,8 @@ void TestLibraryPanel::init()
     QVERIFY(url);
     m_hub = std::make_unique<Providers::StreamHub>(m_dir->filePath(u"ledger.jsonl"_qs));
     m_credentials = std::make_unique<Credentials::CredentialStore>();
-    m_window = std::make_unique<Ui::MainWindow>(m_hub.get(), m_credentials.get(), *url, &*m_library);
+    m_window =
+        std::make_unique<Ui::MainWindow>(m_hub.get(), m_credentials.get(), *url, &*m_library, &*m_drafts);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_panel = m_window->libraryPanel();
@@ -91,6 +96,7 @@ void TestLibraryPanel::cleanup()
     m_hub.reset();
     m_credentials.reset();
     m_simulator.reset();
+    m_drafts.reset();
     m_library.reset();
     m_workspace.reset();
 }
@@ -172,6 +178,42 @@ void TestLibraryPanel::savingFromTheEditorAddsAVersionOnlyWhenSomethingChanged()
     QCOMPARE(m_panel->shownVersions().front(), u"v2  any language"_qs);
     QVERIFY2(m_panel->shownDiff().contains(u"+ Translate {{text}} into {{language}}."),
              qPrintable(m_panel->shownDiff()));
+}
+
+void TestLibraryPanel::unsavedTextIsKeptAndComesBackInANewWindow()
+{
+    QVERIFY(!m_drafts->load(u"main"_qs).value());
+    m_editor->setFocus();
+    m_editor->selectAll();
+    QTest::keyClicks(m_editor, u"Never lose this."_qs);
+    // Kept within a few seconds of typing, without saving a version.
+    QTRY_VERIFY_WITH_TIMEOUT(m_drafts->load(u"main"_qs).value().has_value(), 5000);
+    QCOMPARE(m_drafts->load(u"main"_qs).value()->text, u"Never lose this."_qs);
+
+    // A new window over the workspace (as after a crash or a kill) has the text back.
+    auto second = std::make_unique<Ui::MainWindow>(
+        m_hub.get(), m_credentials.get(), QUrl(u"http://127.0.0.1:1/v1"_qs), &*m_library, &*m_drafts);
+    auto *editor = second->findChild<Ui::PromptEditor *>(u"promptEditor"_qs);
+    QVERIFY(editor);
+    QCOMPARE(editor->text(), u"Never lose this."_qs);
+    second.reset();
+
+    // Saved as a version, the draft has nothing left to keep.
+    QVERIFY(m_window->saveVersion(u"kept"_qs, u"from the draft"_qs));
+    QVERIFY(!m_drafts->load(u"main"_qs).value());
+}
+
+void TestLibraryPanel::openingAVersionKeepsWhatWasTyped()
+{
+    m_editor->setText(u"Half-written idea"_qs);
+    m_panel->selectPrompt(u"writing/summarize"_qs);
+    auto *prompts = m_window->findChild<QTreeView *>(u"libraryPrompts"_qs);
+    prompts->setFocus();
+    QTest::keyClick(prompts, Qt::Key_Return);
+    QCOMPARE(m_editor->text(), u"Summarize {{text}} in three sentences."_qs);
+    QCOMPARE(m_drafts->load(u"main"_qs).value()->text, u"Half-written idea"_qs);
+    m_editor->undo();
+    QCOMPARE(m_editor->text(), u"Half-written idea"_qs);
 }
 
 QTEST_MAIN(TestLibraryPanel)

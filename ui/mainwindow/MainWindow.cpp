@@ -37,6 +37,9 @@ namespace Lathe::Ui
 namespace
 {
 
+/** The main window's editor in the workspace's drafts. */
+const QString kDraftSlot = QStringLiteral("main");
+
 using Providers::ChatOutcome;
 using Providers::StreamEvent;
 
@@ -84,7 +87,8 @@ Providers::TokenUsage addUsage(Providers::TokenUsage total, const Providers::Tok
 } // namespace
 
 MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *credentials,
-                       QUrl simulatorUrl, Library::PromptLibrary *library, QWidget *parent)
+                       QUrl simulatorUrl, Library::PromptLibrary *library, Library::DraftStore *drafts,
+                       QWidget *parent)
     : QMainWindow(parent)
     , m_hub(hub)
     , m_credentials(credentials)
@@ -92,6 +96,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     , m_library(library)
     , m_editor(new PromptEditor(this))
     , m_schemaPanel(new SchemaPanel(this))
+    , m_drafts(drafts)
     , m_pane(new ResponsePane(this))
     , m_statsLabel(new QLabel(this))
     , m_estimator(new PromptEstimator(m_editor, estimatorDataFolder(), this))
@@ -170,6 +175,27 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     m_statsTimer.setInterval(250); // live figures at a readable pace, not per token
     connect(&m_statsTimer, &QTimer::timeout, this, &MainWindow::showLiveStats);
     setRunning(false);
+
+    // Typing is never lost: the editor's text goes to the workspace every few seconds, and
+    // what was there at the last exit (clean or not) comes back.
+    if (m_drafts) {
+        if (const auto draft = m_drafts->load(kDraftSlot); draft && *draft) {
+            m_editor->setText((*draft)->text);
+            m_openPrompt = (*draft)->prompt;
+            m_openVersion = (*draft)->baseVersion;
+            statusBar()->showMessage(
+                tr("Restored the text you had not saved, from %1.")
+                    .arg(QLocale().toString((*draft)->savedAt.toLocalTime(), QLocale::ShortFormat)),
+                10'000);
+        } else if (!draft) {
+            statusBar()->showMessage(
+                tr("The unsaved text could not be read back: %1").arg(draft.error().message), 10'000);
+        }
+        m_draftedText = m_editor->text();
+        m_draftTimer.setInterval(3000);
+        connect(&m_draftTimer, &QTimer::timeout, this, &MainWindow::saveDraft);
+        m_draftTimer.start();
+    }
     resize(1180, 720);
     // Half and half in pixels: proportions set before the first layout lose to the size hints,
     // and the pane's (tabs, labels) is larger than the editors'.
@@ -810,6 +836,19 @@ void MainWindow::saveVersionInteractively()
         statusBar()->showMessage(tr("Not saved: %1").arg(saved.error().message), 10'000);
 }
 
+void MainWindow::saveDraft()
+{
+    if (!m_drafts || m_editor->text() == m_draftedText)
+        return;
+    const Library::Draft draft{m_editor->text(), m_openPrompt, m_openVersion, {}};
+    if (auto saved = m_drafts->save(kDraftSlot, draft); !saved) {
+        statusBar()->showMessage(tr("Your unsaved text could not be kept: %1").arg(saved.error().message),
+                                 10'000);
+        return;
+    }
+    m_draftedText = draft.text;
+}
+
 Result<Library::SaveOutcome> MainWindow::saveVersion(const QString &name, const QString &message)
 {
     if (!m_library)
@@ -825,6 +864,10 @@ Result<Library::SaveOutcome> MainWindow::saveVersion(const QString &name, const 
     if (!saved)
         return saved;
     m_openPrompt = name;
+    m_openVersion = saved->version.number;
+    // Saved as a version: the draft has nothing more to keep.
+    if (m_drafts && m_drafts->discard(kDraftSlot))
+        m_draftedText = m_editor->text();
     setWindowTitle(tr("%1 v%2 – Lathe").arg(name).arg(saved->version.number));
     statusBar()->showMessage(
         saved->created
@@ -840,11 +883,16 @@ Result<Library::SaveOutcome> MainWindow::saveVersion(const QString &name, const 
 
 void MainWindow::openVersion(const Library::PromptVersion &version)
 {
-    m_editor->setText(Library::toPromptText(version.content));
+    // Saves what was typed first, so opening a version never loses it; the editor's undo
+    // (Ctrl+Z) brings it back too.
+    saveDraft();
+    m_editor->selectAll();
+    m_editor->replaceSelectedText(Library::toPromptText(version.content));
     if (const auto model = version.content.parameters.find("model");
         model != version.content.parameters.end() && model->is_string())
         m_modelEdit->setText(QString::fromStdString(model->get<std::string>()));
     m_openPrompt = version.prompt;
+    m_openVersion = version.number;
     setWindowTitle(tr("%1 v%2 – Lathe").arg(version.prompt).arg(version.number));
     statusBar()->showMessage(tr("Opened %1 v%2.").arg(version.prompt).arg(version.number), 4000);
     m_editor->setFocus();

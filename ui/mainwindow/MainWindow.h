@@ -10,6 +10,7 @@
 #include <QUrl>
 
 #include "catalog/InputEstimate.h"
+#include "library/DraftStore.h"
 #include "library/PromptLibrary.h"
 #include "providers/LocalServerDiscovery.h"
 #include "providers/StreamHub.h"
@@ -51,9 +52,14 @@ class MainWindow final : public QMainWindow
 
 public:
     /** `simulatorUrl` is the API root of the in-process simulator, the default provider. */
-    /** `library`, when given, outlives the window: the prompt library of the open workspace. */
+    /**
+     * `library` and `drafts`, when given, outlive the window: the prompt library of the open
+     * workspace and where the editor's unsaved text is kept every few seconds (and restored
+     * from at start).
+     */
     MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *credentials, QUrl simulatorUrl,
-               Library::PromptLibrary *library = nullptr, QWidget *parent = nullptr);
+               Library::PromptLibrary *library = nullptr, Library::DraftStore *drafts = nullptr,
+               QWidget *parent = nullptr);
 
     void runPrompt();
     void stopRun();
@@ -72,6 +78,8 @@ public:
     Result<Library::SaveOutcome> saveVersion(const QString &name, const QString &message);
     /** Puts a library version in the editor (and its model in the endpoint bar). */
     void openVersion(const Library::PromptVersion &version);
+    /** Writes the editor's text to the draft store now, if it changed since the last write. */
+    void saveDraft();
     /** The library beside the editor; null without a workspace. */
     LibraryPanel *libraryPanel() const { return m_libraryPanel; }
 
@@ -127,6 +135,10 @@ private:
     SchemaPanel *m_schemaPanel;
     LibraryPanel *m_libraryPanel = nullptr;
     QString m_openPrompt; // the library prompt the editor holds, if any: the default name to save as
+    std::optional<int> m_openVersion;
+    Library::DraftStore *m_drafts;
+    QString m_draftedText; // what the draft store holds (or the saved version): nothing to write
+    QTimer m_draftTimer;
     ResponsePane *m_pane;
     QComboBox *m_providerBox = nullptr;
     QLineEdit *m_baseUrlEdit = nullptr;
