@@ -43,6 +43,7 @@ private Q_SLOTS:
     void savingFromTheEditorAddsAVersionOnlyWhenSomethingChanged();
     void unsavedTextIsKeptAndComesBackInANewWindow();
     void openingAVersionKeepsWhatWasTyped();
+    void labelsMoveFromTheHistory();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -214,6 +215,20 @@ void TestLibraryPanel::openingAVersionKeepsWhatWasTyped()
     QCOMPARE(m_drafts->load(u"main"_qs).value()->text, u"Half-written idea"_qs);
     m_editor->undo();
     QCOMPARE(m_editor->text(), u"Half-written idea"_qs);
+}
+
+void TestLibraryPanel::labelsMoveFromTheHistory()
+{
+    m_panel->selectVersion(u"support/triage"_qs, 1);
+    const auto moved = m_panel->labelSelectedVersion(u"production"_qs);
+    QVERIFY(moved);
+    QCOMPARE(moved->fromVersion, std::optional<int>(2));
+    QCOMPARE(m_panel->selectedVersion(), std::optional<int>(1)); // the selection stays
+    QCOMPARE(m_panel->shownVersions(), (QStringList{u"v2  name Acme"_qs, u"v1 production first"_qs}));
+    QVERIFY(m_panel->shownPrompts().contains(u"support/triage v2 production@1"_qs));
+    const auto refused = m_panel->labelSelectedVersion(u"Not A Label"_qs);
+    QVERIFY(!refused);
+    QVERIFY(refused.error().message.contains(u"lower-case"));
 }
 
 QTEST_MAIN(TestLibraryPanel)

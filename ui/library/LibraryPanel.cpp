@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "LibraryPanel.h"
 
+#include <QAction>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -167,6 +169,13 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
             &LibraryPanel::showDiff);
     connect(m_prompts, &QTreeView::activated, this, [this] { openSelected(false); });
     connect(m_versions, &QTreeView::activated, this, [this] { openSelected(true); });
+    auto *label = new QAction(tr("Set &Label…"), m_versions);
+    label->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    label->setShortcutContext(Qt::WidgetShortcut);
+    connect(label, &QAction::triggered, this, &LibraryPanel::labelSelectedVersionInteractively);
+    m_versions->addAction(label);
+    m_versions->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_versions->setToolTip(tr("Enter opens the version; Ctrl+L points a label at it."));
     m_search->installEventFilter(this);
     m_prompts->installEventFilter(this);
     m_versions->installEventFilter(this);
@@ -183,6 +192,42 @@ void LibraryPanel::focusSearch()
 {
     m_search->setFocus(Qt::ShortcutFocusReason);
     m_search->selectAll();
+}
+
+void LibraryPanel::labelSelectedVersionInteractively()
+{
+    const std::optional<int> version = selectedVersion();
+    if (!version || !m_library)
+        return;
+    QStringList labels{u"production"_qs, u"staging"_qs};
+    for (const Library::PromptVersion &each : m_history) {
+        for (const QString &label : each.labels) {
+            if (!labels.contains(label))
+                labels << label;
+        }
+    }
+    bool accepted = false;
+    const QString label =
+        QInputDialog::getItem(this, tr("Set Label"),
+                              tr("Point this label at v%1 of %2:").arg(*version).arg(*selectedPrompt()),
+                              labels, 0, true, &accepted)
+            .trimmed();
+    if (!accepted || label.isEmpty())
+        return;
+    if (const auto moved = labelSelectedVersion(label); !moved)
+        Q_EMIT problem(moved.error().message);
+}
+
+Result<Library::LabelMove> LibraryPanel::labelSelectedVersion(const QString &label)
+{
+    const std::optional<QString> prompt = selectedPrompt();
+    const std::optional<int> version = selectedVersion();
+    if (!prompt || !version || !m_library)
+        return fail(ErrorCode::InvalidArgument, tr("Select a version first."));
+    auto moved = m_library->setLabel(*prompt, *version, label, qEnvironmentVariable("USER"));
+    if (moved)
+        refresh();
+    return moved;
 }
 
 void LibraryPanel::refresh()

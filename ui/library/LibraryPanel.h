@@ -41,6 +41,10 @@ public:
     void selectVersion(const QString &name, int number);
     /** Puts the keyboard in the search field. */
     void focusSearch();
+    /** Asks which label to point at the selected version (Ctrl+L in the history), then does. */
+    void labelSelectedVersionInteractively();
+    /** Points `label` at the selected version and shows the move. */
+    Result<Library::LabelMove> labelSelectedVersion(const QString &label);
 
     /** The prompt selected in the list, if any. */
     std::optional<QString> selectedPrompt() const;
