@@ -259,7 +259,7 @@ public:
                 section.kind = sigil == '#' ? Node::Kind::Section : Node::Kind::InvertedSection;
                 section.text = name;
                 section.position = position;
-                names.push_back({name, position});
+                names.push_back({name, position, stack.size() > 1});
                 stack.push_back(std::move(section));
                 break;
             }
@@ -289,7 +289,7 @@ public:
                 partial.indentation = std::move(indentation);
                 partial.position = position;
                 if (partial.dynamic)
-                    names.push_back({partial.text, position});
+                    names.push_back({partial.text, position, stack.size() > 1});
                 stack.back().children.push_back(std::move(partial));
                 break;
             }
@@ -307,7 +307,7 @@ public:
                 variable.text = name;
                 variable.escape = sigil != '&' && sigil != '{';
                 variable.position = position;
-                names.push_back({name, position});
+                names.push_back({name, position, stack.size() > 1});
                 stack.back().children.push_back(std::move(variable));
                 break;
             }

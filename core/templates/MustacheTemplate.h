@@ -29,6 +29,7 @@ struct TemplateName
 {
     std::string name; ///< as written, e.g. "customer.name"; "." is the current item
     TemplatePosition position;
+    bool insideSection = false; ///< may come from a section's item rather than the data's root
 };
 
 /** Finds a partial's source by name; nullopt when there is none. */

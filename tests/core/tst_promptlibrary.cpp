@@ -7,6 +7,7 @@
 
 #include "library/DraftStore.h"
 #include "library/PromptLibrary.h"
+#include "library/PromptRendering.h"
 #include "store/Workspace.h"
 
 using Lathe::Library::PromptContent;
@@ -47,6 +48,8 @@ private Q_SLOTS:
     void roleMarkedTextErrorsNameTheLine();
     void draftsAreKeptPerSlotAndDiscarded();
     void promptTextIsPlainOrRoleMarked();
+    void variablesAreTheTopLevelNames();
+    void renderingIsStrictAndUnescaped();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -307,6 +310,34 @@ void TestPromptLibrary::promptTextIsPlainOrRoleMarked()
     const auto marked = Lathe::Library::fromPromptText(u"\nsystem:\nBe brief.\nuser:\nHi"_qs);
     QCOMPARE(marked.messages.size(), std::size_t(2));
     QCOMPARE(Lathe::Library::toPromptText(marked), u"system:\nBe brief.\n\nuser:\nHi\n"_qs);
+}
+
+void TestPromptLibrary::variablesAreTheTopLevelNames()
+{
+    const auto variables = Lathe::Library::variablesOf(Lathe::Library::fromPromptText(
+        u"system:\nYou help {{company}}.\nuser:\n{{#orders}}{{id}} {{.}}{{/orders}} {{customer.name}} {{company}}"_qs));
+    QCOMPARE(variables.names, (QStringList{u"company"_qs, u"orders"_qs, u"customer"_qs}));
+    QVERIFY(!variables.problem);
+    const auto broken =
+        Lathe::Library::variablesOf(Lathe::Library::fromPromptText(u"system:\nfine {{a}}\nuser:\n{{#b}}"_qs));
+    QCOMPARE(broken.names, QStringList{u"a"_qs});
+    QVERIFY(broken.problem);
+    QCOMPARE(broken.problem->where, u"message 2 (user):1:1"_qs);
+}
+
+void TestPromptLibrary::renderingIsStrictAndUnescaped()
+{
+    const auto content = Lathe::Library::fromPromptText(
+        u"system:\nCompare {{a}} & {{b}}.\nuser:\n{{#items}}<{{.}}>{{/items}}"_qs);
+    const auto rendered =
+        Lathe::Library::renderPrompt(content, nlohmann::json{{"a", "x<y"}, {"b", 2}, {"items", {1, 2}}});
+    QVERIFY2(rendered, qPrintable(rendered ? QString() : rendered.error().toString()));
+    QCOMPARE(rendered->messages[0].text, u"Compare x<y & 2."_qs);
+    QCOMPARE(rendered->messages[1].text, u"<1><2>"_qs);
+    const auto missing =
+        Lathe::Library::renderPrompt(content, nlohmann::json{{"a", 1}, {"items", nlohmann::json::array()}});
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().where, u"message 1 (system):1:17"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestPromptLibrary)

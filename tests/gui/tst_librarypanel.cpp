@@ -3,7 +3,9 @@
 // search as you type, history and diffs, keyboard navigation, saving and opening versions.
 
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -13,9 +15,11 @@
 #include "library/LibraryPanel.h"
 #include "library/PromptLibrary.h"
 #include "mainwindow/MainWindow.h"
+#include "mock/SimulatedAnswer.h"
 #include "mock/SimulatorHost.h"
 #include "providers/StreamHub.h"
 #include "store/Workspace.h"
+#include "variables/VariablesPanel.h"
 
 using namespace Lathe;
 
@@ -44,6 +48,7 @@ private Q_SLOTS:
     void unsavedTextIsKeptAndComesBackInANewWindow();
     void openingAVersionKeepsWhatWasTyped();
     void labelsMoveFromTheHistory();
+    void variablesAreFoundAndFilledInWhenRunning();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -229,6 +234,35 @@ void TestLibraryPanel::labelsMoveFromTheHistory()
     const auto refused = m_panel->labelSelectedVersion(u"Not A Label"_qs);
     QVERIFY(!refused);
     QVERIFY(refused.error().message.contains(u"lower-case"));
+}
+
+void TestLibraryPanel::variablesAreFoundAndFilledInWhenRunning()
+{
+    Ui::VariablesPanel *variables = m_window->variablesPanel();
+    auto *response = m_window->findChild<QPlainTextEdit *>(u"responseText"_qs);
+    QVERIFY(variables && response);
+    m_editor->setText(u"Summarize for {{audience}}:\n{{#facts}}- {{.}}\n{{/facts}}{{source.title}}"_qs);
+    QTRY_COMPARE(variables->shownNames(), (QStringList{u"audience"_qs, u"facts"_qs, u"source"_qs}));
+
+    // A name without a value: nothing is sent, and the pane says which and where.
+    m_editor->setFocus();
+    QTest::keyClick(m_editor, Qt::Key_Return, Qt::ControlModifier);
+    auto *banner = m_window->findChild<QLabel *>(u"responseBanner"_qs);
+    QVERIFY(banner);
+    QTRY_VERIFY2(banner->text().contains(u"No value is named \"audience\""), qPrintable(banner->text()));
+    QVERIFY(banner->text().contains(u"message 1 (user):1:15"));
+
+    variables->setValue(u"audience"_qs, u"lawyers"_qs);
+    variables->setValue(u"facts"_qs, u"[\"one\", \"two\"]"_qs);
+    variables->setValue(u"source"_qs, u"{\"title\": \"The memo\"}"_qs);
+    QTest::keyClick(m_editor, Qt::Key_Return, Qt::ControlModifier);
+    const QString sent = u"Summarize for lawyers:\n- one\n- two\nThe memo"_qs;
+    const QString expected = Mock::simulateAnswer(u"lathe-sim"_qs, {{u"user"_qs, sent}}, std::nullopt).text();
+    QTRY_COMPARE_WITH_TIMEOUT(response->toPlainText(), expected, 10000);
+
+    // A template error shows in the panel with its place.
+    m_editor->setText(u"Hello {{#unclosed}}"_qs);
+    QTRY_VERIFY(variables->statusText().contains(u"message 1 (user):1:7"));
 }
 
 QTEST_MAIN(TestLibraryPanel)

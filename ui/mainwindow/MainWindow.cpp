@@ -23,6 +23,7 @@
 #include "credentials/CredentialStore.h"
 #include "editor/PromptEditor.h"
 #include "library/LibraryPanel.h"
+#include "library/PromptRendering.h"
 #include "mainwindow/PromptBudgetIndicator.h"
 #include "mainwindow/PromptEstimator.h"
 #include "panes/ResponsePane.h"
@@ -30,6 +31,7 @@
 #include "providers/RemoteTokenCount.h"
 #include "schema/SchemaPanel.h"
 #include "settings/ModelPricesDialog.h"
+#include "variables/VariablesPanel.h"
 
 namespace Lathe::Ui
 {
@@ -96,6 +98,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     , m_library(library)
     , m_editor(new PromptEditor(this))
     , m_schemaPanel(new SchemaPanel(this))
+    , m_variables(new VariablesPanel(this))
     , m_drafts(drafts)
     , m_pane(new ResponsePane(this))
     , m_statsLabel(new QLabel(this))
@@ -139,6 +142,21 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
         connect(m_libraryPanel, &LibraryPanel::problem, this,
                 [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
     }
+
+    // The values of the prompt's {{variables}}, found as the prompt is typed.
+    m_variables->setObjectName(QStringLiteral("variablesPanel"));
+    auto *variablesDock = new QDockWidget(tr("Variables"), this);
+    variablesDock->setObjectName(QStringLiteral("variablesDock"));
+    variablesDock->setWidget(m_variables);
+    variablesDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::LeftDockWidgetArea, variablesDock);
+    if (QDockWidget *libraryDock = findChild<QDockWidget *>(QStringLiteral("libraryDock")))
+        splitDockWidget(libraryDock, variablesDock, Qt::Vertical);
+    m_variablesDelay.setSingleShot(true);
+    m_variablesDelay.setInterval(300);
+    connect(&m_variablesDelay, &QTimer::timeout, this,
+            [this] { m_variables->setPrompt(Library::fromPromptText(m_editor->text())); });
+    connect(m_editor, &QsciScintilla::textChanged, this, [this] { m_variablesDelay.start(); });
 
     m_runAction = new QAction(tr("Run"), this);
     m_runAction->setObjectName(QStringLiteral("runAction"));
@@ -196,6 +214,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
         connect(&m_draftTimer, &QTimer::timeout, this, &MainWindow::saveDraft);
         m_draftTimer.start();
     }
+    m_variablesDelay.start(); // the variables of the prompt shown at start
     resize(1180, 720);
     // Half and half in pixels: proportions set before the first layout lose to the size hints,
     // and the pane's (tabs, labels) is larger than the editors'.
@@ -378,7 +397,15 @@ void MainWindow::runPrompt()
         }
         schema = std::move(*checked);
     }
-    const Providers::ChatRequest request = promptRequest();
+    const auto rendered = promptRequest();
+    if (!rendered) {
+        m_pane->showProblem(
+            tr("Nothing was sent: %1: %2\nGive every variable a value in the Variables panel.")
+                .arg(rendered.error().where, rendered.error().message));
+        statusBar()->showMessage(tr("A variable has no value; nothing was sent."), 6000);
+        return;
+    }
+    const Providers::ChatRequest &request = *rendered;
     const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
     if (preset.simulated) {
         startStream(*endpoint, request, schema, policy);
@@ -417,11 +444,14 @@ void MainWindow::editModelPrices()
     dialog->open();
 }
 
-Providers::ChatRequest MainWindow::promptRequest() const
+Result<Providers::ChatRequest> MainWindow::promptRequest() const
 {
+    auto rendered = Library::renderPrompt(Library::fromPromptText(m_editor->text()), m_variables->values());
+    if (!rendered)
+        return tl::unexpected(rendered.error());
     Providers::ChatRequest request;
     request.model = m_modelEdit->text().trimmed();
-    for (const Library::PromptMessage &message : Library::fromPromptText(m_editor->text()).messages)
+    for (const Library::PromptMessage &message : rendered->messages)
         request.messages.append({message.role, message.text});
     return request;
 }
@@ -440,7 +470,13 @@ void MainWindow::countTokensWithProvider()
             8000);
         return;
     }
-    const Providers::ChatRequest request = promptRequest();
+    const auto rendered = promptRequest();
+    if (!rendered) {
+        statusBar()->showMessage(
+            tr("Cannot count: %1: %2").arg(rendered.error().where, rendered.error().message), 8000);
+        return;
+    }
+    const Providers::ChatRequest request = *rendered;
     const std::optional<qint64> counted = m_estimator->countedTokens();
     const auto &preset = Providers::providerPresets().at(std::max(0, m_providerBox->currentIndex()));
     statusBar()->showMessage(tr("Asking the provider to count the tokens for %1…").arg(request.model));

@@ -35,6 +35,7 @@ class PromptEditor;
 class PromptEstimator;
 class ResponsePane;
 class SchemaPanel;
+class VariablesPanel;
 struct CheckedSchema;
 
 /**
@@ -80,6 +81,7 @@ public:
     void openVersion(const Library::PromptVersion &version);
     /** Writes the editor's text to the draft store now, if it changed since the last write. */
     void saveDraft();
+    VariablesPanel *variablesPanel() const { return m_variables; }
     /** The library beside the editor; null without a workspace. */
     LibraryPanel *libraryPanel() const { return m_libraryPanel; }
 
@@ -95,8 +97,8 @@ private:
     Result<Providers::ProviderEndpoint> currentEndpoint() const;
     /** The keychain service of the current endpoint; when the bar is unusable, says why. */
     std::optional<QString> keychainServiceOrSay() const;
-    /** The user message the editor holds, for the model in the endpoint bar. */
-    Providers::ChatRequest promptRequest() const;
+    /** The editor's messages with the variables' values filled in, for the model in the endpoint bar. */
+    Result<Providers::ChatRequest> promptRequest() const;
     /** Starts a plain run, or with `schema` a structured one under `policy`. */
     void startStream(const Providers::ProviderEndpoint &endpoint, const Providers::ChatRequest &request,
                      const std::optional<CheckedSchema> &schema,
@@ -134,7 +136,9 @@ private:
     PromptEditor *m_editor;
     SchemaPanel *m_schemaPanel;
     LibraryPanel *m_libraryPanel = nullptr;
-    QString m_openPrompt; // the library prompt the editor holds, if any: the default name to save as
+    VariablesPanel *m_variables;
+    QTimer m_variablesDelay; // finds the prompt's variables once typing pauses
+    QString m_openPrompt;    // the library prompt the editor holds, if any: the default name to save as
     std::optional<int> m_openVersion;
     Library::DraftStore *m_drafts;
     QString m_draftedText; // what the draft store holds (or the saved version): nothing to write
