@@ -458,6 +458,78 @@ Result<std::vector<LabelMove>> PromptLibrary::labelMoves(const QString &name)
     return moves;
 }
 
+Result<void> PromptLibrary::saveScenario(const QString &prompt, const Scenario &scenario)
+{
+    if (scenario.name.trimmed().isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("A scenario needs a name."), prompt);
+    auto id = requirePromptId(prompt);
+    if (!id)
+        return tl::unexpected(id.error());
+    nlohmann::json input = nlohmann::json::object();
+    for (const auto &[name, value] : scenario.values)
+        input[name.toStdString()] = value.toStdString();
+    auto statement = m_database.prepare(
+        "INSERT INTO scenarios (prompt_id, name, input, updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (prompt_id, name) DO UPDATE SET input = excluded.input, updated_at = "
+        "excluded.updated_at");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, std::int64_t(*id)));
+    LATHE_TRY(statement->bind(2, scenario.name));
+    LATHE_TRY(statement->bind(3, input.dump()));
+    LATHE_TRY(statement->bind(4, std::int64_t(m_clock().toMSecsSinceEpoch())));
+    return statement->run();
+}
+
+Result<std::vector<Scenario>> PromptLibrary::scenarios(const QString &prompt)
+{
+    auto id = requirePromptId(prompt);
+    if (!id)
+        return tl::unexpected(id.error());
+    auto statement = m_database.prepare(
+        "SELECT name, input, updated_at FROM scenarios WHERE prompt_id = ?1 ORDER BY name");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, std::int64_t(*id)));
+    std::vector<Scenario> scenarios;
+    QString damaged;
+    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) {
+        Scenario scenario;
+        scenario.name = row.qtext(0);
+        scenario.updatedAt = fromMs(row.integer(2));
+        const nlohmann::json input = nlohmann::json::parse(row.text(1), nullptr, false);
+        if (!input.is_object()) {
+            damaged = scenario.name;
+            return;
+        }
+        for (auto it = input.begin(); it != input.end(); ++it) {
+            if (it->is_string())
+                scenario.values[QString::fromStdString(it.key())] =
+                    QString::fromStdString(it->get<std::string>());
+        }
+        scenarios.push_back(std::move(scenario));
+    }));
+    if (!damaged.isEmpty())
+        return fail(
+            ErrorCode::Io,
+            QStringLiteral("The stored scenario is not a JSON object; the workspace was edited or damaged."),
+            prompt + u" / " + damaged);
+    return scenarios;
+}
+
+Result<void> PromptLibrary::removeScenario(const QString &prompt, const QString &name)
+{
+    auto id = requirePromptId(prompt);
+    if (!id)
+        return tl::unexpected(id.error());
+    auto statement = m_database.prepare("DELETE FROM scenarios WHERE prompt_id = ?1 AND name = ?2");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, std::int64_t(*id)));
+    LATHE_TRY(statement->bind(2, name));
+    return statement->run();
+}
+
 Result<QStringList> PromptLibrary::search(const QString &query, int limit)
 {
     const QString match = ftsQuery(query);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -45,6 +46,14 @@ struct LabelMove
     QDateTime at;
 };
 
+/** One named set of values for a prompt's variables, as the user typed them. */
+struct Scenario
+{
+    QString name;
+    std::map<QString, QString> values;
+    QDateTime updatedAt;
+};
+
 struct PromptSummary
 {
     QString name;
@@ -86,6 +95,12 @@ public:
                                const QString &author = {});
     /** Every move of every label of the prompt, newest first. */
     Result<std::vector<LabelMove>> labelMoves(const QString &name);
+
+    /** Keeps (or replaces) a scenario of the prompt. */
+    Result<void> saveScenario(const QString &prompt, const Scenario &scenario);
+    /** The prompt's scenarios, by name. */
+    Result<std::vector<Scenario>> scenarios(const QString &prompt);
+    Result<void> removeScenario(const QString &prompt, const QString &name);
 
     /** Names of the prompts whose name or messages hold every word of `query` (prefixes match), best first.
      */

@@ -80,6 +80,16 @@ const std::vector<Migration> &workspaceMigrations()
                 saved_at INTEGER NOT NULL
             ) WITHOUT ROWID;
         )sql"},
+        {4, R"sql(
+            -- Named sets of variable values a prompt keeps (its test inputs), as typed.
+            CREATE TABLE scenarios (
+                prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                input TEXT NOT NULL,      -- JSON object: variable name -> the value as typed
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (prompt_id, name)
+            ) WITHOUT ROWID;
+        )sql"},
     };
     return kMigrations;
 }

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void promptTextIsPlainOrRoleMarked();
     void variablesAreTheTopLevelNames();
     void renderingIsStrictAndUnescaped();
+    void scenariosAreKeptPerPrompt();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -338,6 +339,28 @@ void TestPromptLibrary::renderingIsStrictAndUnescaped()
         Lathe::Library::renderPrompt(content, nlohmann::json{{"a", 1}, {"items", nlohmann::json::array()}});
     QVERIFY(!missing);
     QCOMPARE(missing.error().where, u"message 1 (system):1:17"_qs);
+}
+
+void TestPromptLibrary::scenariosAreKeptPerPrompt()
+{
+    QVERIFY(m_library->save(u"p"_qs, content(u"a"_qs, u"{{x}}"_qs)));
+    QVERIFY(m_library->save(u"q"_qs, content(u"a"_qs, u"{{x}}"_qs)));
+    QVERIFY(m_library->scenarios(u"p"_qs).value().empty());
+    QVERIFY(m_library->saveScenario(u"p"_qs, {u"refund"_qs, {{u"x"_qs, u"I want my money back"_qs}}, {}}));
+    QVERIFY(
+        m_library->saveScenario(u"p"_qs, {u"default"_qs, {{u"x"_qs, u"[1, 2]"_qs}, {u"y"_qs, u""_qs}}, {}}));
+    QVERIFY(m_library->saveScenario(u"p"_qs, {u"refund"_qs, {{u"x"_qs, u"replaced"_qs}}, {}}));
+    const auto scenarios = m_library->scenarios(u"p"_qs).value();
+    QCOMPARE(scenarios.size(), std::size_t(2));
+    QCOMPARE(scenarios[0].name, u"default"_qs);
+    QCOMPARE(scenarios[0].values.at(u"x"_qs), u"[1, 2]"_qs);
+    QCOMPARE(scenarios[0].values.at(u"y"_qs), QString());
+    QCOMPARE(scenarios[1].values.at(u"x"_qs), u"replaced"_qs);
+    QVERIFY(m_library->scenarios(u"q"_qs).value().empty());
+    QVERIFY(m_library->removeScenario(u"p"_qs, u"refund"_qs));
+    QCOMPARE(m_library->scenarios(u"p"_qs).value().size(), std::size_t(1));
+    QVERIFY(!m_library->saveScenario(u"p"_qs, {u"  "_qs, {}, {}}));
+    QVERIFY(!m_library->saveScenario(u"nothing"_qs, {u"a"_qs, {}, {}}));
 }
 
 QTEST_GUILESS_MAIN(TestPromptLibrary)

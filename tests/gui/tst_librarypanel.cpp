@@ -3,6 +3,7 @@
 // search as you type, history and diffs, keyboard navigation, saving and opening versions.
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void openingAVersionKeepsWhatWasTyped();
     void labelsMoveFromTheHistory();
     void variablesAreFoundAndFilledInWhenRunning();
+    void valuesAreKeptAsScenariosOfThePrompt();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -263,6 +265,38 @@ void TestLibraryPanel::variablesAreFoundAndFilledInWhenRunning()
     // A template error shows in the panel with its place.
     m_editor->setText(u"Hello {{#unclosed}}"_qs);
     QTRY_VERIFY(variables->statusText().contains(u"message 1 (user):1:7"));
+}
+
+void TestLibraryPanel::valuesAreKeptAsScenariosOfThePrompt()
+{
+    Ui::VariablesPanel *variables = m_window->variablesPanel();
+    auto *prompts = m_window->findChild<QTreeView *>(u"libraryPrompts"_qs);
+    const auto open = [&](const QString &name) {
+        m_panel->selectPrompt(name);
+        prompts->setFocus();
+        QTest::keyClick(prompts, Qt::Key_Return);
+    };
+    open(u"support/triage"_qs);
+    QTRY_COMPARE(variables->shownNames(), QStringList{u"ticket"_qs});
+    QCOMPARE(variables->currentScenario(), u"default"_qs);
+    variables->setValue(u"ticket"_qs, u"My parcel is late."_qs);
+    // Kept with the prompt about a second after the last edit.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_library->scenarios(u"support/triage"_qs).value().empty(), 5000);
+    QCOMPARE(m_library->scenarios(u"support/triage"_qs).value()[0].values.at(u"ticket"_qs),
+             u"My parcel is late."_qs);
+
+    variables->addScenario(u"refund"_qs);
+    variables->setValue(u"ticket"_qs, u"Refund me $900."_qs);
+    open(u"writing/summarize"_qs); // keeps the edited scenario before switching
+    QCOMPARE(m_library->scenarios(u"support/triage"_qs).value().size(), std::size_t(2));
+
+    open(u"support/triage"_qs);
+    QTRY_COMPARE(variables->shownNames(), QStringList{u"ticket"_qs});
+    QCOMPARE(variables->currentScenario(), u"default"_qs);
+    QVERIFY(variables->values() == (nlohmann::json{{"ticket", "My parcel is late."}}));
+    auto *box = m_window->findChild<QComboBox *>(u"scenarioBox"_qs);
+    QVERIFY(box);
+    QCOMPARE(box->count(), 2);
 }
 
 QTEST_MAIN(TestLibraryPanel)

@@ -157,6 +157,10 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     connect(&m_variablesDelay, &QTimer::timeout, this,
             [this] { m_variables->setPrompt(Library::fromPromptText(m_editor->text())); });
     connect(m_editor, &QsciScintilla::textChanged, this, [this] { m_variablesDelay.start(); });
+    m_scenarioDelay.setSingleShot(true);
+    m_scenarioDelay.setInterval(1000);
+    connect(&m_scenarioDelay, &QTimer::timeout, this, &MainWindow::keepScenario);
+    connect(m_variables, &VariablesPanel::valuesEdited, this, [this] { m_scenarioDelay.start(); });
 
     m_runAction = new QAction(tr("Run"), this);
     m_runAction->setObjectName(QStringLiteral("runAction"));
@@ -214,6 +218,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
         connect(&m_draftTimer, &QTimer::timeout, this, &MainWindow::saveDraft);
         m_draftTimer.start();
     }
+    showScenarios();          // of the prompt a restored draft came from
     m_variablesDelay.start(); // the variables of the prompt shown at start
     resize(1180, 720);
     // Half and half in pixels: proportions set before the first layout lose to the size hints,
@@ -872,6 +877,32 @@ void MainWindow::saveVersionInteractively()
         statusBar()->showMessage(tr("Not saved: %1").arg(saved.error().message), 10'000);
 }
 
+void MainWindow::keepScenario()
+{
+    m_scenarioDelay.stop();
+    if (!m_library || m_openPrompt.isEmpty())
+        return;
+    const Library::Scenario scenario{m_variables->currentScenario(), m_variables->typedValues(), {}};
+    if (auto kept = m_library->saveScenario(m_openPrompt, scenario); !kept)
+        statusBar()->showMessage(tr("The values could not be kept: %1").arg(kept.error().message), 10'000);
+}
+
+void MainWindow::showScenarios()
+{
+    if (!m_library || m_openPrompt.isEmpty())
+        return;
+    const auto scenarios = m_library->scenarios(m_openPrompt);
+    if (!scenarios) {
+        statusBar()->showMessage(scenarios.error().toString(), 10'000);
+        return;
+    }
+    const bool hasDefault = std::any_of(scenarios->begin(), scenarios->end(), [](const Library::Scenario &s) {
+        return s.name == QLatin1String("default");
+    });
+    m_variables->setScenarios(*scenarios,
+                              hasDefault || scenarios->empty() ? u"default"_qs : scenarios->front().name);
+}
+
 void MainWindow::saveDraft()
 {
     if (!m_drafts || m_editor->text() == m_draftedText)
@@ -899,8 +930,13 @@ Result<Library::SaveOutcome> MainWindow::saveVersion(const QString &name, const 
     auto saved = m_library->save(name, content, message, qEnvironmentVariable("USER"));
     if (!saved)
         return saved;
+    const bool newPrompt = m_openPrompt != name;
     m_openPrompt = name;
     m_openVersion = saved->version.number;
+    // The values typed for it become its scenario (a new prompt's first).
+    keepScenario();
+    if (newPrompt)
+        showScenarios();
     // Saved as a version: the draft has nothing more to keep.
     if (m_drafts && m_drafts->discard(kDraftSlot))
         m_draftedText = m_editor->text();
@@ -927,8 +963,13 @@ void MainWindow::openVersion(const Library::PromptVersion &version)
     if (const auto model = version.content.parameters.find("model");
         model != version.content.parameters.end() && model->is_string())
         m_modelEdit->setText(QString::fromStdString(model->get<std::string>()));
+    if (m_scenarioDelay.isActive())
+        keepScenario(); // the previous prompt's values, before they are replaced
+    const bool otherPrompt = m_openPrompt != version.prompt;
     m_openPrompt = version.prompt;
     m_openVersion = version.number;
+    if (otherPrompt)
+        showScenarios();
     setWindowTitle(tr("%1 v%2 – Lathe").arg(version.prompt).arg(version.number));
     statusBar()->showMessage(tr("Opened %1 v%2.").arg(version.prompt).arg(version.number), 4000);
     m_editor->setFocus();

@@ -79,6 +79,8 @@ public:
     Result<Library::SaveOutcome> saveVersion(const QString &name, const QString &message);
     /** Puts a library version in the editor (and its model in the endpoint bar). */
     void openVersion(const Library::PromptVersion &version);
+    /** Keeps the Variables panel's scenario with the open library prompt. */
+    void keepScenario();
     /** Writes the editor's text to the draft store now, if it changed since the last write. */
     void saveDraft();
     VariablesPanel *variablesPanel() const { return m_variables; }
@@ -126,6 +128,8 @@ private:
     /** Tokens in and out, cached and reasoning tokens, and the cost; empty without usage. */
     QString usageFigures(const Providers::TokenUsage &usage) const;
     void setRunning(bool running);
+    /** Offers the open prompt's scenarios in the Variables panel. */
+    void showScenarios();
 
     Providers::StreamHub *m_hub;
     Credentials::CredentialStore *m_credentials;
@@ -138,6 +142,7 @@ private:
     LibraryPanel *m_libraryPanel = nullptr;
     VariablesPanel *m_variables;
     QTimer m_variablesDelay; // finds the prompt's variables once typing pauses
+    QTimer m_scenarioDelay;  // keeps the edited scenario once typing pauses
     QString m_openPrompt;    // the library prompt the editor holds, if any: the default name to save as
     std::optional<int> m_openVersion;
     Library::DraftStore *m_drafts;

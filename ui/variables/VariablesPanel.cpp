@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "VariablesPanel.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "library/PromptRendering.h"
@@ -29,6 +33,7 @@ nlohmann::json valueOf(const QString &text)
 
 VariablesPanel::VariablesPanel(QWidget *parent)
     : QWidget(parent)
+    , m_scenarioBox(new QComboBox(this))
     , m_table(new QTableWidget(0, 2, this))
     , m_status(new QLabel(this))
 {
@@ -41,11 +46,36 @@ VariablesPanel::VariablesPanel(QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::AllEditTriggers);
     m_status->setObjectName(QStringLiteral("variablesStatus"));
     m_status->setWordWrap(true);
+    m_scenarioBox->setObjectName(QStringLiteral("scenarioBox"));
+    m_scenarioBox->setToolTip(tr("The scenario: a named set of values this prompt keeps"));
+    auto *add = new QToolButton(this);
+    add->setText(tr("Save as…"));
+    add->setToolTip(tr("Keep the values shown as a new scenario"));
+    connect(add, &QToolButton::clicked, this, [this] {
+        bool accepted = false;
+        const QString name = QInputDialog::getText(this, tr("New Scenario"), tr("Name of the scenario:"),
+                                                   QLineEdit::Normal, {}, &accepted)
+                                 .trimmed();
+        if (accepted && !name.isEmpty())
+            addScenario(name);
+    });
+    connect(m_scenarioBox, &QComboBox::activated, this, [this](int index) {
+        if (index < 0 || std::size_t(index) >= m_scenarios.size())
+            return;
+        m_values = m_scenarios[std::size_t(index)].values;
+        showValues();
+        Q_EMIT valuesEdited();
+    });
+    auto *scenarioRow = new QHBoxLayout;
+    scenarioRow->addWidget(m_scenarioBox, 1);
+    scenarioRow->addWidget(add);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(scenarioRow);
     layout->addWidget(m_table);
     layout->addWidget(m_status);
     connect(m_table, &QTableWidget::cellChanged, this, [this](int row, int) { storeEditedValue(row); });
+    setScenarios({}, tr("default"));
     setPrompt({});
 }
 
@@ -84,17 +114,61 @@ void VariablesPanel::storeEditedValue(int row)
         return;
     const QTableWidgetItem *name = m_table->item(row, 0);
     const QTableWidgetItem *value = m_table->item(row, 1);
-    if (name && value)
+    if (name && value) {
         m_values[name->text()] = value->text();
+        Q_EMIT valuesEdited();
+    }
+}
+
+void VariablesPanel::showValues()
+{
+    m_filling = true;
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        const auto value = m_values.find(m_table->item(row, 0)->text());
+        m_table->item(row, 1)->setText(value != m_values.end() ? value->second : QString());
+    }
+    m_filling = false;
+}
+
+void VariablesPanel::setScenarios(const std::vector<Library::Scenario> &scenarios, const QString &current)
+{
+    m_scenarios = scenarios;
+    if (std::none_of(m_scenarios.begin(), m_scenarios.end(),
+                     [&](const Library::Scenario &scenario) { return scenario.name == current; }))
+        m_scenarios.push_back({current, {}, {}});
+    m_scenarioBox->clear();
+    for (const Library::Scenario &scenario : m_scenarios)
+        m_scenarioBox->addItem(scenario.name);
+    const int index = m_scenarioBox->findText(current);
+    m_scenarioBox->setCurrentIndex(index);
+    m_values = m_scenarios[std::size_t(index)].values;
+    showValues();
+}
+
+QString VariablesPanel::currentScenario() const
+{
+    return m_scenarioBox->currentText();
+}
+
+void VariablesPanel::addScenario(const QString &name)
+{
+    const int existing = m_scenarioBox->findText(name);
+    if (existing >= 0) {
+        m_scenarios[std::size_t(existing)].values = m_values;
+        m_scenarioBox->setCurrentIndex(existing);
+    } else {
+        m_scenarios.push_back({name, m_values, {}});
+        m_scenarioBox->addItem(name);
+        m_scenarioBox->setCurrentIndex(m_scenarioBox->count() - 1);
+    }
+    Q_EMIT valuesEdited();
 }
 
 void VariablesPanel::setValue(const QString &name, const QString &value)
 {
     m_values[name] = value;
-    for (int row = 0; row < m_table->rowCount(); ++row) {
-        if (m_table->item(row, 0)->text() == name)
-            m_table->item(row, 1)->setText(value);
-    }
+    showValues();
+    Q_EMIT valuesEdited();
 }
 
 nlohmann::json VariablesPanel::values() const
