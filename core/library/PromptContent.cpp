@@ -59,6 +59,28 @@ QString toPromptText(const PromptContent &content)
     return content.toRoleMarkedText();
 }
 
+std::vector<int> promptTextMessageLines(const QString &text)
+{
+    const QStringList lines = text.split(u'\n');
+    const PromptContent content = fromPromptText(text);
+    const bool roleMarked = !(content.messages.size() == 1 && content.messages.front().role == u"user" &&
+                              content.messages.front().text == text);
+    if (!roleMarked)
+        return {0};
+    // As fromRoleMarkedText reads it: a message's text starts at the first non-blank line
+    // after its role line.
+    std::vector<int> starts;
+    for (int i = 0; i < lines.size(); ++i) {
+        if (!roleOfLine(lines[i]))
+            continue;
+        int start = i + 1;
+        while (start < lines.size() && lines[start].trimmed().isEmpty() && !roleOfLine(lines[start]))
+            ++start;
+        starts.push_back(start);
+    }
+    return starts;
+}
+
 bool isKnownRole(const QString &role)
 {
     return kRoles.contains(role);

@@ -64,6 +64,8 @@ struct PromptContent
 PromptContent fromPromptText(const QString &text);
 /** Back to that form: the text of a lone user message, else role-marked text. */
 QString toPromptText(const PromptContent &content);
+/** For each message fromPromptText() finds, the 0-based line of `text` where its text starts. */
+std::vector<int> promptTextMessageLines(const QString &text);
 
 /** The roles a message may have. */
 bool isKnownRole(const QString &role);

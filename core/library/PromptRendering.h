@@ -20,6 +20,8 @@ struct PromptVariables
     QStringList names;
     /** The first message that is not a valid template, and where. */
     std::optional<Error> problem;
+    /** That place: the message's index and the 1-based line and column in its text. */
+    std::optional<std::pair<int, std::pair<int, int>>> problemPlace;
 };
 
 PromptVariables variablesOf(const PromptContent &content);

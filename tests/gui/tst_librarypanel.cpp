@@ -51,6 +51,7 @@ private Q_SLOTS:
     void labelsMoveFromTheHistory();
     void variablesAreFoundAndFilledInWhenRunning();
     void valuesAreKeptAsScenariosOfThePrompt();
+    void tagsAreTintedAndTemplateErrorsSquiggled();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -297,6 +298,22 @@ void TestLibraryPanel::valuesAreKeptAsScenariosOfThePrompt()
     auto *box = m_window->findChild<QComboBox *>(u"scenarioBox"_qs);
     QVERIFY(box);
     QCOMPARE(box->count(), 2);
+}
+
+void TestLibraryPanel::tagsAreTintedAndTemplateErrorsSquiggled()
+{
+    m_editor->setText(u"system:\nH\u00e9llo {{name}}\n\nuser:\n  {{#open}}"_qs);
+    QTRY_VERIFY(m_editor->isTagAt(1, 8));
+    // Columns count characters: the tag starts after "Héllo ", six of them (seven bytes).
+    QVERIFY(m_editor->isTagAt(1, 6));
+    QVERIFY(!m_editor->isTagAt(1, 5));
+    QVERIFY(!m_editor->isTagAt(1, 2));
+    // The error is in message 2 at its line 1, column 3: the editor's line 4, column 2.
+    QTRY_VERIFY(m_editor->isProblemAt(4, 2));
+    QVERIFY(!m_editor->isProblemAt(1, 8));
+    m_editor->setText(u"Fine {{now}}"_qs);
+    QTRY_VERIFY(m_editor->isTagAt(0, 6));
+    QVERIFY(!m_editor->isProblemAt(0, 6));
 }
 
 QTEST_MAIN(TestLibraryPanel)

@@ -154,8 +154,20 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
         splitDockWidget(libraryDock, variablesDock, Qt::Vertical);
     m_variablesDelay.setSingleShot(true);
     m_variablesDelay.setInterval(300);
-    connect(&m_variablesDelay, &QTimer::timeout, this,
-            [this] { m_variables->setPrompt(Library::fromPromptText(m_editor->text())); });
+    connect(&m_variablesDelay, &QTimer::timeout, this, [this] {
+        const QString text = m_editor->text();
+        const Library::PromptContent content = Library::fromPromptText(text);
+        const Library::PromptVariables variables = m_variables->setPrompt(content);
+        // Tags tinted in the editor, and a template error squiggled where it is.
+        std::optional<std::pair<int, int>> problem;
+        if (const auto &place = variables.problemPlace) {
+            const std::vector<int> starts = Library::promptTextMessageLines(text);
+            if (std::size_t(place->first) < starts.size())
+                problem = std::pair{starts[std::size_t(place->first)] + place->second.first - 1,
+                                    place->second.second - 1};
+        }
+        m_editor->showTemplateMarks(problem);
+    });
     connect(m_editor, &QsciScintilla::textChanged, this, [this] { m_variablesDelay.start(); });
     m_scenarioDelay.setSingleShot(true);
     m_scenarioDelay.setInterval(1000);

@@ -79,7 +79,7 @@ VariablesPanel::VariablesPanel(QWidget *parent)
     setPrompt({});
 }
 
-void VariablesPanel::setPrompt(const Library::PromptContent &content)
+Library::PromptVariables VariablesPanel::setPrompt(const Library::PromptContent &content)
 {
     const Library::PromptVariables variables = Library::variablesOf(content);
     if (variables.names != shownNames()) {
@@ -106,6 +106,7 @@ void VariablesPanel::setPrompt(const Library::PromptContent &content)
                 ? tr("No {{variables}} in the prompt.")
                 : tr("Type a value for each; [ or { starts JSON. Every name needs a value to run."));
     }
+    return variables;
 }
 
 void VariablesPanel::storeEditedValue(int row)

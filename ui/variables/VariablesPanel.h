@@ -9,6 +9,7 @@
 
 #include "library/PromptContent.h"
 #include "library/PromptLibrary.h"
+#include "library/PromptRendering.h"
 
 class QComboBox;
 class QLabel;
@@ -33,8 +34,8 @@ class VariablesPanel final : public QWidget
 public:
     explicit VariablesPanel(QWidget *parent = nullptr);
 
-    /** Shows the names `content` uses (and its first template error). */
-    void setPrompt(const Library::PromptContent &content);
+    /** Shows the names `content` uses (and its first template error), and returns them. */
+    Library::PromptVariables setPrompt(const Library::PromptContent &content);
     /** The value of every name shown, as render data. */
     nlohmann::json values() const;
     void setValue(const QString &name, const QString &value);
