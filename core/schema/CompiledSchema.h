@@ -165,8 +165,8 @@ struct SchemaNode
     std::vector<std::string> required; ///< as written, for messages in the schema's order
     /** Distinct required names that have a `properties` entry: the walk over properties counts them. */
     std::size_t requiredAmongProperties = 0;
-    /** Distinct required names without a `properties` entry: looked up one by one. */
-    std::vector<std::string> requiredElsewhere;
+    /** Some required name has no `properties` entry, so the names are looked up one by one. */
+    bool requiredOutsideProperties = false;
     std::vector<NamedDependency> dependentRequired;
     const char *dependentRequiredKeyword = "dependentRequired";
     std::vector<NamedSchema> dependentSchemas;

@@ -821,7 +821,7 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
     std::sort(distinctRequired.begin(), distinctRequired.end());
     distinctRequired.erase(std::unique(distinctRequired.begin(), distinctRequired.end()),
                            distinctRequired.end());
-    for (std::string &name : distinctRequired) {
+    for (const std::string &name : distinctRequired) {
         const auto property = std::lower_bound(
             node.properties.begin(), node.properties.end(), name,
             [](const NamedSchema &entry, const std::string &wanted) { return entry.name < wanted; });
@@ -829,7 +829,7 @@ Result<void> SchemaCompiler::compileNode(SchemaNode &node, const nlohmann::json 
             property->required = true;
             ++node.requiredAmongProperties;
         } else {
-            node.requiredElsewhere.push_back(std::move(name));
+            node.requiredOutsideProperties = true;
         }
     }
     const auto group = [&](KeywordGroup bit, bool present) {

@@ -745,7 +745,7 @@ bool SchemaEvaluator::evaluateObject(const SchemaNode &node, const FlatValue &in
     }
     // The walk counted the required properties that have a `properties` entry; only when one is
     // missing, or some have none, are the names looked up, in the schema's order for the messages.
-    if (!partial && (requiredPresent < node.requiredAmongProperties || !node.requiredElsewhere.empty())) {
+    if (!partial && (requiredPresent < node.requiredAmongProperties || node.requiredOutsideProperties)) {
         const std::size_t errorsBeforeRequired = m_errors ? m_errors->size() : 0;
         for (const std::string &name : node.required) {
             if (!m_instances.member(instance, name)) {
