@@ -3,6 +3,7 @@
 
 #include <QButtonGroup>
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -268,10 +269,16 @@ void SchemaPanel::startCheck()
     QThreadPool::globalInstance()->start(
         [self = QPointer<SchemaPanel>(this), utf8 = m_editor->text().toUtf8(), generation = m_generation] {
             Result<CheckedSchema> result = check(utf8);
-            // Back to the GUI thread; Qt drops the call if the panel is gone by then.
-            QMetaObject::invokeMethod(
-                self, [self, generation, result = std::move(result)] { self->adopt(generation, result); },
-                Qt::QueuedConnection);
+            // Back to the GUI thread through the application, so this thread never reads the
+            // panel (it may be mid-destruction there); the GUI thread checks whether it is gone.
+            if (QCoreApplication *app = QCoreApplication::instance())
+                QMetaObject::invokeMethod(
+                    app,
+                    [self, generation, result = std::move(result)] {
+                        if (self)
+                            self->adopt(generation, result);
+                    },
+                    Qt::QueuedConnection);
         });
 }
 
