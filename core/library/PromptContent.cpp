@@ -81,6 +81,34 @@ std::vector<int> promptTextMessageLines(const QString &text)
     return starts;
 }
 
+namespace
+{
+
+const std::pair<VariableType, const char16_t *> kTypeNames[] = {
+    {VariableType::Any, u"any"},         {VariableType::String, u"string"},
+    {VariableType::Number, u"number"},   {VariableType::Integer, u"integer"},
+    {VariableType::Boolean, u"boolean"}, {VariableType::Object, u"object"},
+    {VariableType::Array, u"array"},     {VariableType::Thread, u"thread"},
+};
+
+} // namespace
+
+QString variableTypeName(VariableType type)
+{
+    for (const auto &[known, name] : kTypeNames)
+        if (known == type)
+            return QString::fromUtf16(name);
+    return QString();
+}
+
+std::optional<VariableType> variableTypeFromName(const QString &name)
+{
+    for (const auto &[type, known] : kTypeNames)
+        if (name == QStringView(known))
+            return type;
+    return std::nullopt;
+}
+
 bool isKnownRole(const QString &role)
 {
     return kRoles.contains(role);
@@ -105,9 +133,24 @@ nlohmann::json PromptContent::toJson() const
     nlohmann::json messagesJson = nlohmann::json::array();
     for (const PromptMessage &message : messages)
         messagesJson.push_back({{"role", message.role.toStdString()}, {"text", message.text.toStdString()}});
-    return {{"messages", std::move(messagesJson)},
-            {"parameters", parameters},
-            {"response_schema", responseSchema}};
+    nlohmann::json json = {{"messages", std::move(messagesJson)},
+                           {"parameters", parameters},
+                           {"response_schema", responseSchema}};
+    if (!variables.empty()) {
+        nlohmann::json declared = nlohmann::json::object();
+        for (const auto &[name, declaration] : variables) {
+            nlohmann::json entry = nlohmann::json::object();
+            if (declaration.type != VariableType::Any)
+                entry["type"] = variableTypeName(declaration.type).toStdString();
+            if (declaration.defaultValue)
+                entry["default"] = *declaration.defaultValue;
+            if (!declaration.description.isEmpty())
+                entry["description"] = declaration.description.toStdString();
+            declared[name.toStdString()] = std::move(entry);
+        }
+        json["variables"] = std::move(declared);
+    }
+    return json;
 }
 
 Result<PromptContent> PromptContent::fromJson(const nlohmann::json &json)
@@ -141,6 +184,40 @@ Result<PromptContent> PromptContent::fromJson(const nlohmann::json &json)
     }
     if (const auto schema = json.find("response_schema"); schema != json.end())
         content.responseSchema = *schema;
+    if (const auto declared = json.find("variables"); declared != json.end()) {
+        if (!declared->is_object())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("must be an object of declarations by name"), u"variables"_qs);
+        for (const auto &[name, entry] : declared->items()) {
+            const QString where = u"variables."_qs + QString::fromStdString(name);
+            if (!entry.is_object())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("must be an object with a type, a default or a description"),
+                            where);
+            VariableDeclaration declaration;
+            if (const auto type = entry.find("type"); type != entry.end()) {
+                const auto known =
+                    type->is_string() ? variableTypeFromName(QString::fromStdString(type->get<std::string>()))
+                                      : std::nullopt;
+                if (!known)
+                    return fail(
+                        ErrorCode::InvalidArgument,
+                        QStringLiteral("must be one of any, string, number, integer, boolean, object, "
+                                       "array, thread"),
+                        where + u".type");
+                declaration.type = *known;
+            }
+            if (const auto value = entry.find("default"); value != entry.end())
+                declaration.defaultValue = *value;
+            if (const auto description = entry.find("description"); description != entry.end()) {
+                if (!description->is_string())
+                    return fail(ErrorCode::InvalidArgument, QStringLiteral("must be text"),
+                                where + u".description");
+                declaration.description = QString::fromStdString(description->get<std::string>());
+            }
+            content.variables.emplace(QString::fromStdString(name), std::move(declaration));
+        }
+    }
     return content;
 }
 

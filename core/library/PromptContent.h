@@ -3,6 +3,8 @@
 
 // core/library: versioned prompts in the workspace.
 
+#include <map>
+#include <optional>
 #include <vector>
 
 #include <QString>
@@ -23,6 +25,34 @@ struct PromptMessage
     bool operator==(const PromptMessage &other) const = default;
 };
 
+/** What a variable's value must be. Any: whatever is given. Thread: a conversation, a JSON
+ *  array of {"role", "content"} objects, which a placeholder message expands into messages. */
+enum class VariableType
+{
+    Any,
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Object,
+    Array,
+    Thread,
+};
+
+/** "string", "number", …; Any is "any". */
+QString variableTypeName(VariableType type);
+std::optional<VariableType> variableTypeFromName(const QString &name);
+
+/** What a prompt says about one of its variables; all of it optional. */
+struct VariableDeclaration
+{
+    VariableType type = VariableType::Any;
+    std::optional<nlohmann::json> defaultValue; ///< used when no value is given
+    QString description;
+
+    bool operator==(const VariableDeclaration &other) const = default;
+};
+
 /**
  * What a prompt version holds: its messages, the call's parameters (model, temperature, …) and
  * the response schema. Two contents are the same version exactly when their canonical forms
@@ -33,6 +63,10 @@ struct PromptContent
     std::vector<PromptMessage> messages;
     nlohmann::json parameters = nlohmann::json::object();
     nlohmann::json responseSchema; ///< null: no schema
+    /** Declared variables by name. A variable the templates use need not be declared; one that
+     *  is declared need not be used. In the JSON form "variables" is left out when empty, so
+     *  versions saved before declarations existed keep their hash. */
+    std::map<QString, VariableDeclaration> variables;
 
     /** Keys sorted, no spaces, numbers as nlohmann writes them: the same content, the same bytes. */
     std::string canonical() const;
@@ -40,7 +74,7 @@ struct PromptContent
     QString hash() const;
 
     nlohmann::json toJson() const;
-    /** Errors name the field: "messages[2].role". */
+    /** Errors name the field: "messages[2].role", "variables.count.type". */
     static Result<PromptContent> fromJson(const nlohmann::json &json);
 
     /**

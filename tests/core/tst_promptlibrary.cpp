@@ -36,6 +36,9 @@ private Q_SLOTS:
     void cleanup();
     void savingCreatesVersionsAndUnchangedContentCreatesNothing();
     void theHashIsOverACanonicalForm();
+    void declaredVariablesRoundTripAndKeepOldHashes();
+    void badDeclarationsNameTheField_data();
+    void badDeclarationsNameTheField();
     void referencesResolveToVersionsAndLabels();
     void labelsMoveAndRememberEveryMove();
     void rollingBackCreatesAVersionEqualToTheOldOne();
@@ -125,6 +128,53 @@ void TestPromptLibrary::theHashIsOverACanonicalForm()
     const auto parsed = PromptContent::fromJson(nlohmann::json::parse(withSchema.canonical()));
     QVERIFY(parsed);
     QCOMPARE(parsed->hash(), withSchema.hash());
+}
+
+void TestPromptLibrary::declaredVariablesRoundTripAndKeepOldHashes()
+{
+    PromptContent plain = content(u"s"_qs, u"u {{n}}"_qs);
+    // The canonical form of a version without declarations is what it was before they existed.
+    QCOMPARE(
+        QString::fromStdString(plain.canonical()),
+        uR"({"messages":[{"role":"system","text":"s"},{"role":"user","text":"u {{n}}"}],"parameters":{},)"
+        uR"("response_schema":null})"_qs);
+    PromptContent declared = plain;
+    declared.variables[u"n"_qs] = {Lathe::Library::VariableType::Integer, nlohmann::json(3), u"how many"_qs};
+    declared.variables[u"history"_qs] = {Lathe::Library::VariableType::Thread, std::nullopt, QString()};
+    declared.variables[u"free"_qs] = {};
+    QVERIFY(declared.hash() != plain.hash());
+    const auto parsed = PromptContent::fromJson(nlohmann::json::parse(declared.canonical()));
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().message));
+    QVERIFY(parsed->variables == declared.variables);
+    QCOMPARE(parsed->hash(), declared.hash());
+    for (const auto type : {Lathe::Library::VariableType::Any, Lathe::Library::VariableType::String,
+                            Lathe::Library::VariableType::Number, Lathe::Library::VariableType::Integer,
+                            Lathe::Library::VariableType::Boolean, Lathe::Library::VariableType::Object,
+                            Lathe::Library::VariableType::Array, Lathe::Library::VariableType::Thread})
+        QCOMPARE(Lathe::Library::variableTypeFromName(Lathe::Library::variableTypeName(type)), type);
+}
+
+void TestPromptLibrary::badDeclarationsNameTheField_data()
+{
+    QTest::addColumn<QString>("variables");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("not an object") << u"[]"_qs << u"variables"_qs;
+    QTest::newRow("entry not an object") << uR"({"n": 3})"_qs << u"variables.n"_qs;
+    QTest::newRow("unknown type") << uR"({"n": {"type": "float"}})"_qs << u"variables.n.type"_qs;
+    QTest::newRow("type not text") << uR"({"n": {"type": 1}})"_qs << u"variables.n.type"_qs;
+    QTest::newRow("description not text")
+        << uR"({"n": {"description": []}})"_qs << u"variables.n.description"_qs;
+}
+
+void TestPromptLibrary::badDeclarationsNameTheField()
+{
+    QFETCH(QString, variables);
+    QFETCH(QString, where);
+    nlohmann::json json = content(u"s"_qs, u"u"_qs).toJson();
+    json["variables"] = nlohmann::json::parse(variables.toStdString());
+    const auto parsed = PromptContent::fromJson(json);
+    QVERIFY(!parsed);
+    QCOMPARE(parsed.error().where, where);
 }
 
 void TestPromptLibrary::referencesResolveToVersionsAndLabels()
