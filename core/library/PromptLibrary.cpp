@@ -87,6 +87,17 @@ std::optional<QString> PromptLibrary::labelProblem(const QString &label)
     return std::nullopt;
 }
 
+std::optional<QString> PromptLibrary::tagProblem(const QString &tag)
+{
+    // The search field takes "#tag", so a tag is one word of letters, digits and a few marks.
+    static const QRegularExpression kTag(QStringLiteral("^[\\p{L}\\p{N}][\\p{L}\\p{N}_.-]{0,63}$"));
+    if (!kTag.match(tag).hasMatch())
+        return QStringLiteral("A tag is 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or "
+                              "digit, not \"%1\".")
+            .arg(tag);
+    return std::nullopt;
+}
+
 Result<std::optional<qint64>> PromptLibrary::promptId(const QString &name)
 {
     auto statement = m_database.prepare("SELECT id FROM prompts WHERE name = ?1");
@@ -341,6 +352,11 @@ Result<std::vector<PromptSummary>> PromptLibrary::list()
     LATHE_TRY(labelRows->forEachRow([&](const SqliteStatement &row) {
         labels[row.integer(0)] << row.qtext(1) + u'@' + QString::number(row.integer(2));
     }));
+    std::map<qint64, QStringList> tags;
+    auto tagRows = m_database.prepare("SELECT prompt_id, tag FROM prompt_tags ORDER BY prompt_id, tag");
+    if (!tagRows)
+        return tl::unexpected(tagRows.error());
+    LATHE_TRY(tagRows->forEachRow([&](const SqliteStatement &row) { tags[row.integer(0)] << row.qtext(1); }));
     auto statement =
         m_database.prepare("SELECT id, name, latest_number, updated_at FROM prompts ORDER BY name");
     if (!statement)
@@ -353,6 +369,8 @@ Result<std::vector<PromptSummary>> PromptLibrary::list()
         summary.updatedAt = fromMs(row.integer(3));
         if (const auto found = labels.find(row.integer(0)); found != labels.end())
             summary.labels = found->second;
+        if (const auto found = tags.find(row.integer(0)); found != tags.end())
+            summary.tags = found->second;
         prompts.push_back(std::move(summary));
     }));
     return prompts;
@@ -528,6 +546,49 @@ Result<void> PromptLibrary::removeScenario(const QString &prompt, const QString 
     LATHE_TRY(statement->bind(1, std::int64_t(*id)));
     LATHE_TRY(statement->bind(2, name));
     return statement->run();
+}
+
+Result<void> PromptLibrary::setTags(const QString &prompt, const QStringList &tags)
+{
+    for (const QString &tag : tags) {
+        if (const auto problem = tagProblem(tag))
+            return fail(ErrorCode::InvalidArgument, *problem, prompt);
+    }
+    auto transaction = SqliteTransaction::begin(m_database);
+    if (!transaction)
+        return tl::unexpected(transaction.error());
+    auto id = requirePromptId(prompt);
+    if (!id)
+        return tl::unexpected(id.error());
+    auto removal = m_database.prepare("DELETE FROM prompt_tags WHERE prompt_id = ?1");
+    if (!removal)
+        return tl::unexpected(removal.error());
+    LATHE_TRY(removal->bind(1, std::int64_t(*id)));
+    LATHE_TRY(removal->run());
+    auto insertion = m_database.prepare("INSERT OR IGNORE INTO prompt_tags (prompt_id, tag) VALUES (?1, ?2)");
+    if (!insertion)
+        return tl::unexpected(insertion.error());
+    for (const QString &tag : tags) {
+        insertion->reset();
+        LATHE_TRY(insertion->bind(1, std::int64_t(*id)));
+        LATHE_TRY(insertion->bind(2, tag));
+        LATHE_TRY(insertion->run());
+    }
+    return transaction->commit();
+}
+
+Result<QStringList> PromptLibrary::tags(const QString &prompt)
+{
+    auto id = requirePromptId(prompt);
+    if (!id)
+        return tl::unexpected(id.error());
+    auto statement = m_database.prepare("SELECT tag FROM prompt_tags WHERE prompt_id = ?1 ORDER BY tag");
+    if (!statement)
+        return tl::unexpected(statement.error());
+    LATHE_TRY(statement->bind(1, std::int64_t(*id)));
+    QStringList found;
+    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) { found << row.qtext(0); }));
+    return found;
 }
 
 Result<QStringList> PromptLibrary::search(const QString &query, int limit)

@@ -60,6 +60,7 @@ struct PromptSummary
     int latestVersion = 0;
     QDateTime updatedAt;
     QStringList labels; ///< "production@3"
+    QStringList tags;   ///< sorted
 };
 
 /**
@@ -102,6 +103,11 @@ public:
     Result<std::vector<Scenario>> scenarios(const QString &prompt);
     Result<void> removeScenario(const QString &prompt, const QString &name);
 
+    /** Files the prompt under exactly these tags (each checked with tagProblem), replacing the old. */
+    Result<void> setTags(const QString &prompt, const QStringList &tags);
+    /** The prompt's tags, sorted. */
+    Result<QStringList> tags(const QString &prompt);
+
     /** Names of the prompts whose name or messages hold every word of `query` (prefixes match), best first.
      */
     Result<QStringList> search(const QString &query, int limit = 50);
@@ -110,6 +116,8 @@ public:
     static std::optional<QString> nameProblem(const QString &name);
     /** Why a name cannot name a label, or nothing when it can. */
     static std::optional<QString> labelProblem(const QString &label);
+    /** Why a text cannot be a tag, or nothing when it can. */
+    static std::optional<QString> tagProblem(const QString &tag);
 
 private:
     Result<std::optional<qint64>> promptId(const QString &name);

@@ -90,6 +90,16 @@ const std::vector<Migration> &workspaceMigrations()
                 PRIMARY KEY (prompt_id, name)
             ) WITHOUT ROWID;
         )sql"},
+        {5, R"sql(
+            -- Tags a prompt is filed under in the library (billing, eval, ...), besides the
+            -- folders its name makes with "/".
+            CREATE TABLE prompt_tags (
+                prompt_id INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+                tag TEXT NOT NULL,
+                PRIMARY KEY (prompt_id, tag)
+            ) WITHOUT ROWID;
+            CREATE INDEX prompt_tags_by_tag ON prompt_tags(tag);
+        )sql"},
     };
     return kMigrations;
 }

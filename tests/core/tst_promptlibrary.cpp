@@ -41,6 +41,7 @@ private Q_SLOTS:
     void badDeclarationsNameTheField();
     void referencesResolveToVersionsAndLabels();
     void labelsMoveAndRememberEveryMove();
+    void tagsFileAPromptAndAreListed();
     void rollingBackCreatesAVersionEqualToTheOldOne();
     void listsPromptsWithTheirLabels();
     void searchFindsWordsAndPrefixesAndIgnoresOperators();
@@ -199,6 +200,32 @@ void TestPromptLibrary::referencesResolveToVersionsAndLabels()
     const auto noLabel = m_library->resolve(u"mail@staging"_qs);
     QVERIFY(!noLabel);
     QVERIFY(noLabel.error().message.contains(u"no label \"staging\""));
+}
+
+void TestPromptLibrary::tagsFileAPromptAndAreListed()
+{
+    QVERIFY(m_library->save(u"support/triage"_qs, content(u"a"_qs, u"1"_qs)));
+    QVERIFY(m_library->save(u"other"_qs, content(u"a"_qs, u"2"_qs)));
+    QVERIFY(m_library->setTags(u"support/triage"_qs, {u"billing"_qs, u"Ünicode-1"_qs, u"billing"_qs}));
+    QCOMPARE(m_library->tags(u"support/triage"_qs).value(), (QStringList{u"billing"_qs, u"Ünicode-1"_qs}));
+    QCOMPARE(m_library->tags(u"other"_qs).value(), QStringList());
+    const auto listed = m_library->list();
+    QVERIFY(listed);
+    QCOMPARE(listed->at(1).name, u"support/triage"_qs);
+    QCOMPARE(listed->at(1).tags, (QStringList{u"billing"_qs, u"Ünicode-1"_qs}));
+    QVERIFY(listed->at(0).tags.isEmpty());
+
+    // A bad tag changes nothing; replacing the set drops the old tags.
+    const auto refused = m_library->setTags(u"support/triage"_qs, {u"ok"_qs, u"two words"_qs});
+    QVERIFY(!refused);
+    QVERIFY(refused.error().message.contains(u"two words"));
+    QCOMPARE(m_library->tags(u"support/triage"_qs)->size(), 2);
+    QVERIFY(m_library->setTags(u"support/triage"_qs, {u"eval"_qs}));
+    QCOMPARE(m_library->tags(u"support/triage"_qs).value(), QStringList{u"eval"_qs});
+    QVERIFY(!m_library->setTags(u"missing"_qs, {u"eval"_qs}));
+    QVERIFY(!m_library->tags(u"missing"_qs));
+    for (const QString &bad : {u""_qs, u"#x"_qs, u"-x"_qs, QString(65, u'a')})
+        QVERIFY2(Lathe::Library::PromptLibrary::tagProblem(bad), qPrintable(bad));
 }
 
 void TestPromptLibrary::labelsMoveAndRememberEveryMove()
