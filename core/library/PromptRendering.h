@@ -27,9 +27,25 @@ struct PromptVariables
 PromptVariables variablesOf(const PromptContent &content);
 
 /**
- * Every message rendered as a Mustache template with `values`, strictly (a name without a
- * value is an error) and without HTML escaping, since the text goes to a model. Errors name the
- * message and the place in it: "message 2 (user):3:14".
+ * The value a person typed for a variable of `type`: text for a string, a number, true or false,
+ * JSON for an object, an array or a thread. Text that is not what the type needs stays text, so
+ * that rendering names the variable and what is wrong. For Any, text starting with [ or { that is
+ * JSON is that JSON, anything else text.
+ */
+nlohmann::json valueFromTypedText(const QString &text, VariableType type);
+
+/**
+ * `values` with the declared defaults filled in where a value is missing, each declared type
+ * checked. Errors name the variable: "variables.count".
+ */
+Result<nlohmann::json> resolveValues(const PromptContent &content, const nlohmann::json &values);
+
+/**
+ * Every message rendered as a Mustache template with `values` (after resolveValues), strictly
+ * (a name without a value is an error) and without HTML escaping, since the text goes to a
+ * model. A placeholder message, whose text is one {{name}} tag, becomes the messages of that
+ * conversation: a JSON array of {"role", "content"} objects. Errors name the message and the
+ * place in it: "message 2 (user):3:14".
  */
 Result<PromptContent> renderPrompt(const PromptContent &content, const nlohmann::json &values);
 

@@ -18,15 +18,23 @@ namespace Lathe::Ui
 namespace
 {
 
-nlohmann::json valueOf(const QString &text)
+constexpr int kValueColumn = 2;
+
+/** What the Type column says: the type and the default, "integer = 3". */
+QString declarationText(const Library::VariableDeclaration *declaration)
 {
-    const QString trimmed = text.trimmed();
-    if (trimmed.startsWith(u'[') || trimmed.startsWith(u'{')) {
-        nlohmann::json parsed = nlohmann::json::parse(trimmed.toStdString(), nullptr, false);
-        if (!parsed.is_discarded())
-            return parsed;
+    if (!declaration)
+        return QString();
+    QString text = declaration->type == Library::VariableType::Any
+                       ? QString()
+                       : Library::variableTypeName(declaration->type);
+    if (declaration->defaultValue) {
+        QString value = QString::fromStdString(declaration->defaultValue->dump());
+        if (value.size() > 24)
+            value = value.left(23) + u'…';
+        text += (text.isEmpty() ? u"= "_qs : u" = "_qs) + value;
     }
-    return text.toStdString();
+    return text;
 }
 
 } // namespace
@@ -34,12 +42,13 @@ nlohmann::json valueOf(const QString &text)
 VariablesPanel::VariablesPanel(QWidget *parent)
     : QWidget(parent)
     , m_scenarioBox(new QComboBox(this))
-    , m_table(new QTableWidget(0, 2, this))
+    , m_table(new QTableWidget(0, 3, this))
     , m_status(new QLabel(this))
 {
     m_table->setObjectName(QStringLiteral("variablesTable"));
-    m_table->setHorizontalHeaderLabels({tr("Variable"), tr("Value")});
+    m_table->setHorizontalHeaderLabels({tr("Variable"), tr("Type"), tr("Value")});
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectItems);
@@ -82,19 +91,33 @@ VariablesPanel::VariablesPanel(QWidget *parent)
 Library::PromptVariables VariablesPanel::setPrompt(const Library::PromptContent &content)
 {
     const Library::PromptVariables variables = Library::variablesOf(content);
+    m_declarations = content.variables;
+    m_filling = true;
     if (variables.names != shownNames()) {
-        m_filling = true;
         m_table->setRowCount(int(variables.names.size()));
         for (int row = 0; row < variables.names.size(); ++row) {
             auto *name = new QTableWidgetItem(variables.names[row]);
             name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
             m_table->setItem(row, 0, name);
+            auto *type = new QTableWidgetItem;
+            type->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+            m_table->setItem(row, 1, type);
             const auto value = m_values.find(variables.names[row]);
-            m_table->setItem(row, 1,
+            m_table->setItem(row, kValueColumn,
                              new QTableWidgetItem(value != m_values.end() ? value->second : QString()));
         }
-        m_filling = false;
     }
+    // Declarations change as the front matter is typed, without the names changing.
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        const auto declared = m_declarations.find(m_table->item(row, 0)->text());
+        const Library::VariableDeclaration *declaration =
+            declared != m_declarations.end() ? &declared->second : nullptr;
+        m_table->item(row, 1)->setText(declarationText(declaration));
+        const QString description = declaration ? declaration->description : QString();
+        m_table->item(row, 0)->setToolTip(description);
+        m_table->item(row, 1)->setToolTip(description);
+    }
+    m_filling = false;
     if (variables.problem) {
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
         m_status->setText(
@@ -104,7 +127,7 @@ Library::PromptVariables VariablesPanel::setPrompt(const Library::PromptContent 
         m_status->setText(
             variables.names.isEmpty()
                 ? tr("No {{variables}} in the prompt.")
-                : tr("Type a value for each; [ or { starts JSON. Every name needs a value to run."));
+                : tr("Type a value for each; [ or { starts JSON. A name needs a value or a default to run."));
     }
     return variables;
 }
@@ -114,7 +137,7 @@ void VariablesPanel::storeEditedValue(int row)
     if (m_filling)
         return;
     const QTableWidgetItem *name = m_table->item(row, 0);
-    const QTableWidgetItem *value = m_table->item(row, 1);
+    const QTableWidgetItem *value = m_table->item(row, kValueColumn);
     if (name && value) {
         m_values[name->text()] = value->text();
         Q_EMIT valuesEdited();
@@ -126,7 +149,7 @@ void VariablesPanel::showValues()
     m_filling = true;
     for (int row = 0; row < m_table->rowCount(); ++row) {
         const auto value = m_values.find(m_table->item(row, 0)->text());
-        m_table->item(row, 1)->setText(value != m_values.end() ? value->second : QString());
+        m_table->item(row, kValueColumn)->setText(value != m_values.end() ? value->second : QString());
     }
     m_filling = false;
 }
@@ -177,8 +200,18 @@ nlohmann::json VariablesPanel::values() const
     nlohmann::json values = nlohmann::json::object();
     for (const QString &name : shownNames()) {
         const auto value = m_values.find(name);
-        if (value != m_values.end())
-            values[name.toStdString()] = valueOf(value->second);
+        if (value == m_values.end())
+            continue;
+        const auto declared = m_declarations.find(name);
+        if (declared == m_declarations.end()) {
+            values[name.toStdString()] =
+                Library::valueFromTypedText(value->second, Library::VariableType::Any);
+            continue;
+        }
+        // An emptied value gives the default its turn.
+        if (value->second.isEmpty() && declared->second.defaultValue)
+            continue;
+        values[name.toStdString()] = Library::valueFromTypedText(value->second, declared->second.type);
     }
     return values;
 }

@@ -20,9 +20,10 @@ namespace Lathe::Ui
 
 /**
  * The values of the prompt's {{variables}}: one row per name its templates use, found as you
- * type, with a value you type beside it. A value that starts with [ or { and is JSON is that
- * JSON (for sections over lists and dotted names); anything else is text. Values stay while the
- * names come and go, so deleting a tag and typing it back loses nothing. A template error shows
+ * type, with its declared type and default and a value you type beside it. A declared type says
+ * how the value is read (valueFromTypedText); for an undeclared name a value that starts with [
+ * or { and is JSON is that JSON (for sections over lists and dotted names), anything else text. Values stay
+ * while the names come and go, so deleting a tag and typing it back loses nothing. A template error shows
  * with its message, line and column. A library prompt keeps named scenarios of values; the box
  * above the table switches between them, and the window keeps the current one as it is edited.
  */
@@ -64,6 +65,7 @@ private:
     QTableWidget *m_table;
     QLabel *m_status;
     std::map<QString, QString> m_values; // every value typed, also for names not shown now
+    std::map<QString, Library::VariableDeclaration> m_declarations; // of the prompt shown
     bool m_filling = false;
 };
 
