@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void variablesAreFoundAndFilledInWhenRunning();
     void valuesAreKeptAsScenariosOfThePrompt();
     void tagsAreTintedAndTemplateErrorsSquiggled();
+    void foldersAndTagsFileThePrompts();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -317,4 +319,60 @@ void TestLibraryPanel::tagsAreTintedAndTemplateErrorsSquiggled()
 }
 
 QTEST_MAIN(TestLibraryPanel)
+void TestLibraryPanel::foldersAndTagsFileThePrompts()
+{
+    // Without a query the names' "/" make folders, each prompt under its last part.
+    auto *tree = m_window->findChild<QTreeView *>(u"libraryPrompts"_qs);
+    QVERIFY(tree);
+    const QAbstractItemModel *model = tree->model();
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->index(0, 0).data().toString(), u"support"_qs);
+    QCOMPARE(model->index(0, 0, model->index(0, 0)).data().toString(), u"triage"_qs);
+    QCOMPARE(model->index(0, 0, model->index(1, 0)).data().toString(), u"summarize"_qs);
+    QVERIFY(tree->isExpanded(model->index(0, 0)));
+
+    // Ctrl+T on a prompt asks for its tags; the answer files it.
+    m_panel->selectPrompt(u"writing/summarize"_qs);
+    tree->setFocus();
+    QTimer::singleShot(0, this, [] {
+        auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        dialog->setTextValue(u"#eval, billing"_qs);
+        dialog->accept();
+    });
+    QTest::keyClick(tree, Qt::Key_T, Qt::ControlModifier);
+    QCOMPARE(m_library->tags(u"writing/summarize"_qs).value(), (QStringList{u"billing"_qs, u"eval"_qs}));
+    QCOMPARE(m_panel->shownPrompts(),
+             (QStringList{u"support/triage v2 production@2"_qs, u"writing/summarize v1  #billing #eval"_qs}));
+    m_panel->selectPrompt(u"support/triage"_qs);
+    QVERIFY(m_panel->setSelectedTags({u"billing"_qs}));
+
+    // The tag box offers each tag with its count; choosing one filters, as "#tag" typed does.
+    auto *tags = m_window->findChild<QComboBox *>(u"libraryTagFilter"_qs);
+    QVERIFY(tags);
+    QCOMPARE(tags->count(), 3);
+    QCOMPARE(tags->itemText(1), u"#billing (2)"_qs);
+    tags->setCurrentIndex(2);
+    Q_EMIT tags->activated(2);
+    QCOMPARE(m_panel->shownPrompts(), QStringList{u"writing/summarize v1  #billing #eval"_qs});
+    tags->setCurrentIndex(0);
+    Q_EMIT tags->activated(0);
+    QCOMPARE(m_panel->shownPrompts().size(), 2);
+    m_search->setFocus();
+    QTest::keyClicks(m_search, u"#billing acme"_qs);
+    QTRY_COMPARE(m_panel->shownPrompts(), QStringList{u"support/triage v2 production@2 #billing"_qs});
+    m_search->clear();
+    QTest::keyClicks(m_search, u"#eval acme"_qs);
+    QTRY_VERIFY(m_panel->shownPrompts().isEmpty());
+
+    // A tag that cannot be one changes nothing and says why.
+    m_search->clear();
+    QTRY_COMPARE(m_panel->shownPrompts().size(), 2);
+    m_panel->selectPrompt(u"support/triage"_qs);
+    const auto refused = m_panel->setSelectedTags({u"-bad"_qs});
+    QVERIFY(!refused);
+    QVERIFY(refused.error().message.contains(u"-bad"));
+    QCOMPARE(m_library->tags(u"support/triage"_qs).value(), QStringList{u"billing"_qs});
+}
+
 #include "tst_librarypanel.moc"

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "LibraryPanel.h"
 
+#include <functional>
+
 #include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSplitter>
 #include <QStandardItemModel>
+#include <QStyle>
 #include <QTextBrowser>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -38,6 +44,17 @@ QTreeView *makeList(QStandardItemModel *model, QWidget *parent)
     view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     view->setTextElideMode(Qt::ElideRight);
     return view;
+}
+
+/** An action of a list: Ctrl+`key` while the list has the keyboard, and in its context menu. */
+void addListAction(QTreeView *list, const QString &text, Qt::Key key, const std::function<void()> &run)
+{
+    auto *action = new QAction(text, list);
+    action->setShortcut(QKeySequence(Qt::CTRL | key));
+    action->setShortcutContext(Qt::WidgetShortcut);
+    QObject::connect(action, &QAction::triggered, list, run);
+    list->addAction(action);
+    list->setContextMenuPolicy(Qt::ActionsContextMenu);
 }
 
 QStandardItem *item(const QString &text)
@@ -114,6 +131,7 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
     : QWidget(parent)
     , m_library(library)
     , m_search(new QLineEdit(this))
+    , m_tagFilter(new QComboBox(this))
     , m_promptModel(new QStandardItemModel(this))
     , m_historyTitle(new QLabel(this))
     , m_versionModel(new QStandardItemModel(this))
@@ -122,7 +140,7 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
     m_search->setObjectName(QStringLiteral("librarySearch"));
     m_search->setPlaceholderText(tr("Search prompts (Ctrl+P)"));
     m_search->setClearButtonEnabled(true);
-    m_promptModel->setHorizontalHeaderLabels({tr("Prompt"), tr("Version"), tr("Labels")});
+    m_promptModel->setHorizontalHeaderLabels({tr("Prompt"), tr("Version"), tr("Labels"), tr("Tags")});
     m_versionModel->setHorizontalHeaderLabels({tr("Version"), tr("Saved"), tr("Labels"), tr("Message")});
     m_prompts = makeList(m_promptModel, this);
     // The name takes the width; version and labels what they need.
@@ -130,7 +148,10 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
     m_prompts->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_prompts->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_prompts->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_prompts->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
     m_prompts->setObjectName(QStringLiteral("libraryPrompts"));
+    m_tagFilter->setObjectName(QStringLiteral("libraryTagFilter"));
+    m_tagFilter->setToolTip(tr("Show only the prompts with this tag (or type #tag in the search)"));
     m_versions = makeList(m_versionModel, this);
     m_versions->header()->setStretchLastSection(true);
     for (int column = 0; column < 3; ++column)
@@ -155,7 +176,10 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
     splitter->setStretchFactor(2, 3);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_search);
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addWidget(m_search, 1);
+    searchRow->addWidget(m_tagFilter);
+    layout->addLayout(searchRow);
     layout->addWidget(splitter);
 
     // Searching as one types, but not on every keystroke of a fast typist.
@@ -163,25 +187,24 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
     m_searchDelay.setInterval(150);
     connect(&m_searchDelay, &QTimer::timeout, this, &LibraryPanel::search);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
+    connect(m_tagFilter, &QComboBox::activated, this, &LibraryPanel::search);
     connect(m_prompts->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &LibraryPanel::showHistory);
     connect(m_versions->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &LibraryPanel::showDiff);
     connect(m_prompts, &QTreeView::activated, this, [this] { openSelected(false); });
     connect(m_versions, &QTreeView::activated, this, [this] { openSelected(true); });
-    auto *label = new QAction(tr("Set &Label…"), m_versions);
-    label->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    label->setShortcutContext(Qt::WidgetShortcut);
-    connect(label, &QAction::triggered, this, &LibraryPanel::labelSelectedVersionInteractively);
-    m_versions->addAction(label);
-    m_versions->setContextMenuPolicy(Qt::ActionsContextMenu);
+    addListAction(m_versions, tr("Set &Label…"), Qt::Key_L, [this] { labelSelectedVersionInteractively(); });
     m_versions->setToolTip(tr("Enter opens the version; Ctrl+L points a label at it."));
+    addListAction(m_prompts, tr("Edit &Tags…"), Qt::Key_T, [this] { editSelectedTagsInteractively(); });
+    m_prompts->setToolTip(tr("Enter opens the latest version; Ctrl+T edits the prompt's tags."));
     m_search->installEventFilter(this);
     m_prompts->installEventFilter(this);
     m_versions->installEventFilter(this);
 
     if (!m_library) {
         m_search->setEnabled(false);
+        m_tagFilter->setEnabled(false);
         m_historyTitle->setText(tr("No workspace is open, so there is no prompt library."));
         return;
     }
@@ -234,6 +257,18 @@ void LibraryPanel::refresh()
 {
     const std::optional<QString> prompt = selectedPrompt();
     const std::optional<int> version = selectedVersion();
+    if (m_library) {
+        auto prompts = m_library->list();
+        if (!prompts) {
+            Q_EMIT problem(prompts.error().toString());
+            return;
+        }
+        m_summaries = std::move(*prompts);
+        m_summaryByName.clear();
+        for (std::size_t i = 0; i < m_summaries.size(); ++i)
+            m_summaryByName.insert(m_summaries[i].name, i);
+        showTags();
+    }
     search();
     if (prompt && version)
         selectVersion(*prompt, *version);
@@ -250,53 +285,111 @@ void LibraryPanel::selectVersion(const QString &name, int number)
     }
 }
 
+void LibraryPanel::showTags()
+{
+    std::map<QString, int> counts;
+    for (const Library::PromptSummary &prompt : m_summaries) {
+        for (const QString &tag : prompt.tags)
+            ++counts[tag];
+    }
+    const QString current = m_tagFilter->currentData().toString();
+    m_tagFilter->clear();
+    m_tagFilter->addItem(tr("All tags"), QString());
+    for (const auto &[tag, count] : counts)
+        m_tagFilter->addItem(QStringLiteral("#%1 (%2)").arg(tag).arg(count), tag);
+    m_tagFilter->setCurrentIndex(std::max(0, m_tagFilter->findData(current)));
+    m_tagFilter->setVisible(!counts.empty());
+}
+
 void LibraryPanel::search()
 {
     if (!m_library)
         return;
-    auto prompts = m_library->list();
-    if (!prompts) {
-        Q_EMIT problem(prompts.error().toString());
+    // "#tag" words filter by tag; the other words are searched for in names and messages.
+    QStringList tags;
+    QStringList words;
+    for (const QString &word : m_search->text().split(u' ', Qt::SkipEmptyParts)) {
+        if (word.startsWith(u'#') && word.size() > 1)
+            tags << word.mid(1);
+        else
+            words << word;
+    }
+    if (const QString chosen = m_tagFilter->currentData().toString(); !chosen.isEmpty())
+        tags << chosen;
+    const auto tagged = [&](const Library::PromptSummary &prompt) {
+        return std::all_of(tags.begin(), tags.end(), [&](const QString &tag) {
+            return prompt.tags.contains(tag, Qt::CaseInsensitive);
+        });
+    };
+    std::vector<const Library::PromptSummary *> found;
+    if (words.isEmpty()) {
+        for (const Library::PromptSummary &prompt : m_summaries) {
+            if (tagged(prompt))
+                found.push_back(&prompt);
+        }
+        showPrompts(found, PromptLayout::Folders);
         return;
     }
-    const QString query = m_search->text().trimmed();
-    if (query.isEmpty()) {
-        showPrompts(*prompts);
-        return;
-    }
-    const auto names = m_library->search(query);
+    const auto names = m_library->search(words.join(u' '));
     if (!names) {
         Q_EMIT problem(names.error().toString());
         return;
     }
     // Best match first, as the search ranks them.
-    std::vector<Library::PromptSummary> found;
     for (const QString &name : *names) {
-        const auto summary = std::find_if(prompts->begin(), prompts->end(),
-                                          [&](const Library::PromptSummary &p) { return p.name == name; });
-        if (summary != prompts->end())
-            found.push_back(*summary);
+        const auto summary = m_summaryByName.constFind(name);
+        if (summary != m_summaryByName.constEnd() && tagged(m_summaries[*summary]))
+            found.push_back(&m_summaries[*summary]);
     }
-    showPrompts(found);
+    showPrompts(found, PromptLayout::Ranked);
 }
 
-void LibraryPanel::showPrompts(const std::vector<Library::PromptSummary> &prompts)
+void LibraryPanel::showPrompts(const std::vector<const Library::PromptSummary *> &prompts,
+                               PromptLayout layout)
 {
     const std::optional<QString> selected = selectedPrompt();
     m_promptModel->removeRows(0, m_promptModel->rowCount());
-    for (const Library::PromptSummary &prompt : prompts) {
-        QList<QStandardItem *> row{item(prompt.name), item(QStringLiteral("v%1").arg(prompt.latestVersion)),
-                                   item(prompt.labels.join(u", "))};
-        row.front()->setData(prompt.name, kNameRole);
-        row.front()->setToolTip(
-            tr("Saved %1").arg(QLocale().toString(prompt.updatedAt.toLocalTime(), QLocale::ShortFormat)));
-        m_promptModel->appendRow(row);
+    m_promptItems.clear();
+    // Folders: "support/triage" is "triage" in the folder "support". The list is sorted by name,
+    // so a folder's prompts come together and each folder is made once.
+    std::map<QString, QStandardItem *> folders;
+    const auto folderOf = [&](const QString &path) {
+        QStandardItem *parent = m_promptModel->invisibleRootItem();
+        QString sofar;
+        for (const QString &part : path.split(u'/', Qt::SkipEmptyParts)) {
+            sofar += part + u'/';
+            auto &folder = folders[sofar];
+            if (!folder) {
+                folder = item(part);
+                folder->setIcon(style()->standardIcon(QStyle::SP_DirIcon));
+                folder->setSelectable(false);
+                parent->appendRow({folder, item(QString()), item(QString()), item(QString())});
+            }
+            parent = folder;
+        }
+        return parent;
+    };
+    for (const Library::PromptSummary *prompt : prompts) {
+        const qsizetype slash = prompt->name.lastIndexOf(u'/');
+        const bool inFolder = layout == PromptLayout::Folders && slash > 0;
+        QList<QStandardItem *> row{
+            item(inFolder ? prompt->name.mid(slash + 1) : prompt->name),
+            item(QStringLiteral("v%1").arg(prompt->latestVersion)), item(prompt->labels.join(u", ")),
+            item(prompt->tags.isEmpty() ? QString() : u'#' + prompt->tags.join(u" #"))};
+        row.front()->setData(prompt->name, kNameRole);
+        row.front()->setToolTip(tr("%1, saved %2")
+                                    .arg(prompt->name, QLocale().toString(prompt->updatedAt.toLocalTime(),
+                                                                          QLocale::ShortFormat)));
+        (inFolder ? folderOf(prompt->name.left(slash)) : m_promptModel->invisibleRootItem())->appendRow(row);
+        m_promptItems.push_back(row.front());
     }
+    m_prompts->setRootIsDecorated(!folders.empty());
+    m_prompts->expandAll();
     if (selected)
         selectPrompt(*selected);
-    if (!m_prompts->currentIndex().isValid() && m_promptModel->rowCount() > 0)
-        m_prompts->setCurrentIndex(m_promptModel->index(0, 0));
-    if (m_promptModel->rowCount() == 0) {
+    if (!m_prompts->currentIndex().isValid() && !m_promptItems.empty())
+        m_prompts->setCurrentIndex(m_promptItems.front()->index());
+    if (m_promptItems.empty()) {
         m_history.clear();
         m_versionModel->removeRows(0, m_versionModel->rowCount());
         m_diff->clear();
@@ -308,9 +401,9 @@ void LibraryPanel::showPrompts(const std::vector<Library::PromptSummary> &prompt
 
 void LibraryPanel::selectPrompt(const QString &name)
 {
-    for (int row = 0; row < m_promptModel->rowCount(); ++row) {
-        if (m_promptModel->item(row)->data(kNameRole).toString() == name) {
-            m_prompts->setCurrentIndex(m_promptModel->index(row, 0));
+    for (QStandardItem *prompt : m_promptItems) {
+        if (prompt->data(kNameRole).toString() == name) {
+            m_prompts->setCurrentIndex(prompt->index());
             return;
         }
     }
@@ -321,7 +414,43 @@ std::optional<QString> LibraryPanel::selectedPrompt() const
     const QModelIndex current = m_prompts->currentIndex();
     if (!current.isValid())
         return std::nullopt;
-    return m_promptModel->item(current.row())->data(kNameRole).toString();
+    const QVariant name = current.siblingAtColumn(0).data(kNameRole);
+    if (!name.isValid()) // a folder
+        return std::nullopt;
+    return name.toString();
+}
+
+void LibraryPanel::editSelectedTagsInteractively()
+{
+    const std::optional<QString> prompt = selectedPrompt();
+    if (!prompt || !m_library)
+        return;
+    const auto current = m_library->tags(*prompt);
+    if (!current) {
+        Q_EMIT problem(current.error().toString());
+        return;
+    }
+    bool accepted = false;
+    const QString text =
+        QInputDialog::getText(this, tr("Tags"), tr("Tags of %1, separated by spaces:").arg(*prompt),
+                              QLineEdit::Normal, current->join(u' '), &accepted);
+    if (!accepted)
+        return;
+    if (const auto set =
+            setSelectedTags(text.split(QRegularExpression(QStringLiteral("[\\s,#]+")), Qt::SkipEmptyParts));
+        !set)
+        Q_EMIT problem(set.error().toString());
+}
+
+Result<void> LibraryPanel::setSelectedTags(const QStringList &tags)
+{
+    const std::optional<QString> prompt = selectedPrompt();
+    if (!prompt || !m_library)
+        return fail(ErrorCode::InvalidArgument, tr("Select a prompt first."));
+    auto set = m_library->setTags(*prompt, tags);
+    if (set)
+        refresh();
+    return set;
 }
 
 std::optional<int> LibraryPanel::selectedVersion() const
@@ -398,9 +527,15 @@ void LibraryPanel::openSelected(bool fromHistory)
 QStringList LibraryPanel::shownPrompts() const
 {
     QStringList names;
-    for (int row = 0; row < m_promptModel->rowCount(); ++row)
-        names << m_promptModel->item(row, 0)->text() + u' ' + m_promptModel->item(row, 1)->text() + u' ' +
-                     m_promptModel->item(row, 2)->text();
+    for (const QStandardItem *prompt : m_promptItems) {
+        const QModelIndex index = prompt->index();
+        QString line = prompt->data(kNameRole).toString() + u' ' +
+                       index.siblingAtColumn(1).data().toString() + u' ' +
+                       index.siblingAtColumn(2).data().toString();
+        if (const QString tags = index.siblingAtColumn(3).data().toString(); !tags.isEmpty())
+            line += u' ' + tags;
+        names << line;
+    }
     return names;
 }
 

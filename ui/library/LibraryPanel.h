@@ -4,12 +4,15 @@
 #include <optional>
 #include <vector>
 
+#include <QHash>
 #include <QTimer>
 #include <QWidget>
 
 #include "library/PromptLibrary.h"
 
+class QComboBox;
 class QLabel;
+class QStandardItem;
 class QLineEdit;
 class QStandardItemModel;
 class QTextBrowser;
@@ -19,8 +22,9 @@ namespace Lathe::Ui
 {
 
 /**
- * The prompt library beside the editor: a search field (full-text, as you type), the prompts
- * with their latest version and labels, the selected prompt's versions newest first, and what
+ * The prompt library beside the editor: a search field (full-text, as you type; "#tag" filters)
+ * and a tag filter, the prompts in folders by the "/" in their names with their latest version,
+ * labels and tags, the selected prompt's versions newest first, and what
  * the selected version changed from the one before it. Keyboard first: Down from the search
  * goes to the list, Enter on a prompt or a version opens it.
  */
@@ -43,6 +47,10 @@ public:
     void focusSearch();
     /** Asks which label to point at the selected version (Ctrl+L in the history), then does. */
     void labelSelectedVersionInteractively();
+    /** Asks for the selected prompt's tags (Ctrl+T in the list), then sets them. */
+    void editSelectedTagsInteractively();
+    /** Files the selected prompt under exactly `tags`. */
+    Result<void> setSelectedTags(const QStringList &tags);
     /** Points `label` at the selected version and shows the move. */
     Result<Library::LabelMove> labelSelectedVersion(const QString &label);
 
@@ -52,6 +60,7 @@ public:
     std::optional<int> selectedVersion() const;
 
     // For tests and the main window's status: what the panel shows.
+    /** Each prompt shown, in order: "full/name vN labels" and " #tags" when it has any. */
     QStringList shownPrompts() const;
     QStringList shownVersions() const;
     QString shownDiff() const;
@@ -66,14 +75,22 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    /** Folders: a tree by the "/" in names. Ranked: full names in the search's order. */
+    enum class PromptLayout
+    {
+        Folders,
+        Ranked,
+    };
     void search();
-    void showPrompts(const std::vector<Library::PromptSummary> &prompts);
+    void showTags();
+    void showPrompts(const std::vector<const Library::PromptSummary *> &prompts, PromptLayout layout);
     void showHistory();
     void showDiff();
     void openSelected(bool fromHistory);
 
     Library::PromptLibrary *m_library;
     QLineEdit *m_search;
+    QComboBox *m_tagFilter;
     QTreeView *m_prompts;
     QStandardItemModel *m_promptModel;
     QLabel *m_historyTitle;
@@ -81,7 +98,10 @@ private:
     QStandardItemModel *m_versionModel;
     QTextBrowser *m_diff;
     QTimer m_searchDelay;
-    std::vector<Library::PromptVersion> m_history; // of the selected prompt, newest first
+    std::vector<Library::PromptVersion> m_history;   // of the selected prompt, newest first
+    std::vector<Library::PromptSummary> m_summaries; // the whole library by name, read on refresh()
+    QHash<QString, std::size_t> m_summaryByName;
+    std::vector<QStandardItem *> m_promptItems; // the prompts shown (not folders), in order
 };
 
 } // namespace Lathe::Ui
