@@ -14,6 +14,7 @@ packages=(
     libqt6svg6
     # libraries
     libqscintilla2-qt6-dev nlohmann-json3-dev libsqlite3-dev qtkeychain-qt6-dev libexpected-dev libpcre2-dev libsimdjson-dev
+    libyaml-cpp-dev
     # a font, so offscreen rendering in the GUI tests measures real text
     fonts-dejavu-core
     # a private D-Bus session and a Secret Service on it, for the OS keychain test
