@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PromptCommand.h"
 
+#include <algorithm>
+
+#include <QFileInfo>
 #include <QRegularExpression>
+#include <QSaveFile>
 
 #include "CliSupport.h"
+#include "base/Utf8.h"
 #include "library/PromptDiff.h"
 #include "library/PromptLibrary.h"
+#include "library/PromptyFile.h"
 #include "store/Workspace.h"
 
 namespace Lathe::Cli
@@ -93,6 +99,42 @@ int failWith(const Error &error)
     return ExitFailed;
 }
 
+void writeNotes(const std::vector<Library::PromptyNote> &notes)
+{
+    for (const Library::PromptyNote &note : notes)
+        writeErr(QStringLiteral("lathe-cli prompt: note: %1: %2").arg(note.where, note.what));
+}
+
+/** A role-marked text or a whole .prompty file ("-": stdin), read with its notes on stderr. */
+Result<Library::PromptyDocument> readPromptyInput(const QString &file)
+{
+    const QString source = file == u"-" ? u"stdin"_qs : file;
+    const auto bytes = readInputFile(file);
+    if (!bytes)
+        return tl::unexpected(bytes.error());
+    if (const auto offset = firstInvalidUtf8Offset(*bytes))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("not UTF-8 at byte %1; save the file as UTF-8").arg(*offset), source);
+    auto document = Library::readPrompty(QString::fromUtf8(*bytes), source);
+    if (document)
+        writeNotes(document->notes);
+    return document;
+}
+
+int fileError(const Error &error)
+{
+    return usageError(kCommand, (error.where.isEmpty() ? QString() : error.where + u": ") + error.message);
+}
+
+void reportSave(const Library::SaveOutcome &saved)
+{
+    writeOut(saved.created
+                 ? QStringLiteral("saved %1@%2\n").arg(saved.version.prompt).arg(saved.version.number)
+                 : QStringLiteral("unchanged: %1@%2 has this content\n")
+                       .arg(saved.version.prompt)
+                       .arg(saved.version.number));
+}
+
 } // namespace
 
 int promptCommand(const QStringList &arguments)
@@ -103,20 +145,30 @@ int promptCommand(const QStringList &arguments)
         "  list                      every prompt: name, latest version, labels\n"
         "  show REF                  a version as role-marked text (REF: NAME, NAME@3, NAME@production)\n"
         "  save NAME --file F        a new version from role-marked text (\"system:\", \"user:\",\n"
-        "                            \"assistant:\" lines); unchanged content creates nothing\n"
+        "                            \"assistant:\" lines) or a .prompty file; unchanged content\n"
+        "                            creates nothing\n"
+        "  export REF --prompty OUT  a version as a Prompty file (- for stdout), with the prompt's\n"
+        "                            tags and its default scenario as the sample\n"
+        "  import --prompty IN       a .prompty file (v1 or v2) as a new version of the prompt named\n"
+        "                            by --name, the file's name field or the file's base name; its\n"
+        "                            sample becomes the scenario \"sample\"\n"
         "  diff REF REF              what changed between two versions\n"
         "  label NAME@VERSION LABEL  point a label (production, staging, ...) at a version\n"
         "  history NAME              one line per version, newest first\n\n"
         "Exit status: 0 done, 1 when the workspace refuses (no such prompt, version or label),\n"
-        "2 when the command line or a file is unusable."));
+        "2 when the command line or a file is unusable. What a .prompty file holds that Lathe does\n"
+        "not keep (connections, authors, ...), or the reverse, is named on stderr as a note."));
     parser.addOptions({
         {QStringLiteral("workspace"),
          QStringLiteral("The workspace file (default: %1).").arg(Store::Workspace::defaultPath()),
          QStringLiteral("file")},
-        {QStringLiteral("file"), QStringLiteral("save: the role-marked text; - for stdin."),
+        {QStringLiteral("file"), QStringLiteral("save: the role-marked text or .prompty file; - for stdin."),
          QStringLiteral("file")},
-        {QStringLiteral("message"), QStringLiteral("save: what changed."), QStringLiteral("text")},
-        {QStringLiteral("author"), QStringLiteral("save, label: who (default: $USER)."),
+        {QStringLiteral("prompty"),
+         QStringLiteral("export, import: the .prompty file; - for stdout or stdin."), QStringLiteral("file")},
+        {QStringLiteral("name"), QStringLiteral("import: the prompt's name."), QStringLiteral("name")},
+        {QStringLiteral("message"), QStringLiteral("save, import: what changed."), QStringLiteral("text")},
+        {QStringLiteral("author"), QStringLiteral("save, import, label: who (default: $USER)."),
          QStringLiteral("name")},
         {QStringLiteral("json"), QStringLiteral("show: the version as JSON, with its metadata.")},
     });
@@ -125,8 +177,9 @@ int promptCommand(const QStringList &arguments)
         return exitCode;
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
-        return usageError(kCommand,
-                          QStringLiteral("give an action: list, show, save, diff, label or history"));
+        return usageError(
+            kCommand,
+            QStringLiteral("give an action: list, show, save, export, import, diff, label or history"));
     const QString action = positional.front();
     const auto expect = [&](qsizetype count, const QString &usage) -> bool {
         if (positional.size() == count + 1)
@@ -134,8 +187,8 @@ int promptCommand(const QStringList &arguments)
         exitCode = usageError(kCommand, QStringLiteral("usage: lathe-cli prompt %1").arg(usage));
         return false;
     };
-    static const QStringList kActions{u"list"_qs, u"show"_qs,  u"save"_qs,
-                                      u"diff"_qs, u"label"_qs, u"history"_qs};
+    static const QStringList kActions{u"list"_qs,   u"show"_qs, u"save"_qs,  u"export"_qs,
+                                      u"import"_qs, u"diff"_qs, u"label"_qs, u"history"_qs};
     if (!kActions.contains(action))
         return usageError(kCommand,
                           QStringLiteral("unknown action '%1'; use %2").arg(action, kActions.join(u", ")));
@@ -192,28 +245,96 @@ int promptCommand(const QStringList &arguments)
             return exitCode;
         if (!parser.isSet(QStringLiteral("file")))
             return usageError(kCommand, QStringLiteral("save needs --file (role-marked text; - for stdin)"));
-        const QString file = parser.value(QStringLiteral("file"));
-        const auto bytes = readInputFile(file);
-        if (!bytes)
-            return usageError(kCommand, bytes.error().toString());
-        const QString text = QString::fromUtf8(*bytes);
-        if (text.startsWith(u"---"))
-            return usageError(kCommand,
-                              QStringLiteral("%1 starts with YAML front matter; whole .prompty files are not "
-                                             "read yet: pass the role-marked body")
-                                  .arg(file));
-        auto content = Library::PromptContent::fromRoleMarkedText(text, file == u"-" ? u"stdin"_qs : file);
-        if (!content)
-            return usageError(kCommand, content.error().where + u": " + content.error().message);
+        const auto document = readPromptyInput(parser.value(QStringLiteral("file")));
+        if (!document)
+            return fileError(document.error());
+        if (!document->tags.isEmpty() || document->sample.is_object())
+            writeNotes({{u"tags, sample"_qs, QStringLiteral("not kept by save; prompt import keeps them")}});
         const auto saved =
-            library.save(positional[1], *content, parser.value(QStringLiteral("message")), author);
+            library.save(positional[1], document->content, parser.value(QStringLiteral("message")), author);
         if (!saved)
             return failWith(saved.error());
-        writeOut(saved->created
-                     ? QStringLiteral("saved %1@%2\n").arg(saved->version.prompt).arg(saved->version.number)
-                     : QStringLiteral("unchanged: %1@%2 has this content\n")
-                           .arg(saved->version.prompt)
-                           .arg(saved->version.number));
+        reportSave(*saved);
+        return ExitOk;
+    }
+    if (action == u"export") {
+        if (!expect(1, u"export NAME[@VERSION|@LABEL] --prompty OUT"_qs))
+            return exitCode;
+        if (!parser.isSet(QStringLiteral("prompty")))
+            return usageError(kCommand, QStringLiteral("export needs --prompty OUT (- for stdout)"));
+        const auto version = library.resolve(positional[1]);
+        if (!version)
+            return failWith(version.error());
+        Library::PromptyDocument document;
+        document.content = version->content;
+        document.name = version->prompt;
+        const auto tags = library.tags(version->prompt);
+        if (!tags)
+            return failWith(tags.error());
+        document.tags = *tags;
+        const auto scenarios = library.scenarios(version->prompt);
+        if (!scenarios)
+            return failWith(scenarios.error());
+        const auto scenario =
+            std::find_if(scenarios->begin(), scenarios->end(),
+                         [](const Library::Scenario &each) { return each.name == u"default"; });
+        if (scenario != scenarios->end() || !scenarios->empty())
+            document.sample =
+                Library::sampleOfScenario(scenario != scenarios->end() ? *scenario : scenarios->front());
+        const Library::PromptyText written = Library::writePrompty(document);
+        writeNotes(written.notes);
+        const QString out = parser.value(QStringLiteral("prompty"));
+        if (out == u"-") {
+            writeOut(written.text);
+            return ExitOk;
+        }
+        QSaveFile file(out);
+        if (!file.open(QIODevice::WriteOnly) || file.write(written.text.toUtf8()) < 0 || !file.commit())
+            return usageError(kCommand, QStringLiteral("%1: cannot write: %2").arg(out, file.errorString()));
+        writeOut(QStringLiteral("exported %1@%2 to %3\n").arg(version->prompt).arg(version->number).arg(out));
+        return ExitOk;
+    }
+    if (action == u"import") {
+        if (!expect(0, u"import --prompty IN [--name NAME] [--message M]"_qs))
+            return exitCode;
+        if (!parser.isSet(QStringLiteral("prompty")))
+            return usageError(kCommand, QStringLiteral("import needs --prompty IN (- for stdin)"));
+        const QString in = parser.value(QStringLiteral("prompty"));
+        const auto document = readPromptyInput(in);
+        if (!document)
+            return fileError(document.error());
+        const QString name = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))
+                             : !document->name.isEmpty()          ? document->name
+                             : in == u"-"                         ? QString()
+                                                                  : QFileInfo(in).completeBaseName();
+        if (name.isEmpty())
+            return usageError(kCommand, QStringLiteral("the file names no prompt; give --name"));
+        if (const auto problem = PromptLibrary::nameProblem(name))
+            return usageError(
+                kCommand,
+                QStringLiteral("cannot name a prompt \"%1\": %2 (give --name)").arg(name, *problem));
+        const auto saved =
+            library.save(name, document->content, parser.value(QStringLiteral("message")), author);
+        if (!saved)
+            return failWith(saved.error());
+        if (!document->tags.isEmpty()) {
+            QStringList tags;
+            for (const QString &tag : document->tags) {
+                if (const auto problem = PromptLibrary::tagProblem(tag))
+                    writeNotes({{u"tags"_qs, QStringLiteral("\"%1\" is not kept: %2").arg(tag, *problem)}});
+                else
+                    tags << tag;
+            }
+            if (const auto set = library.setTags(name, tags); !set)
+                return failWith(set.error());
+        }
+        if (document->sample.is_object() && !document->sample.empty()) {
+            const Library::Scenario sample{
+                u"sample"_qs, Library::scenarioValuesOfSample(document->sample), {}};
+            if (const auto kept = library.saveScenario(name, sample); !kept)
+                return failWith(kept.error());
+        }
+        reportSave(*saved);
         return ExitOk;
     }
     if (action == u"diff") {
