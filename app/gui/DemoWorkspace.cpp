@@ -4,6 +4,9 @@
 #include <QDir>
 #include <QStandardPaths>
 
+#include "library/PromptLibrary.h"
+#include "store/Workspace.h"
+
 namespace Lathe::App
 {
 
@@ -22,6 +25,7 @@ struct DemoPrompt
     const char16_t *name;
     std::vector<DemoVersion> versions;
     std::vector<std::pair<int, const char16_t *>> labels; // version, label
+    std::vector<const char16_t *> tags;
 };
 
 const std::vector<DemoPrompt> &demoPrompts()
@@ -42,7 +46,8 @@ const std::vector<DemoPrompt> &demoPrompts()
            u"refund over "
            u"$500 is urgent.\nBe brief.\n\nuser:\nCustomer tier: {{tier}}\n{{ticket}}",
            u"Escalate large refunds; pass the customer's tier", "gpt-4o"}},
-         {{2, u"production"}, {3, u"staging"}}},
+         {{2, u"production"}, {3, u"staging"}},
+         {u"support", u"classification"}},
         {u"writing/summarize",
          {{u"system:\nSummarize the text in three sentences.\n\nuser:\n{{text}}", u"First draft",
            "gpt-4o-mini"},
@@ -50,12 +55,14 @@ const std::vector<DemoPrompt> &demoPrompts()
            u"numbers "
            u"exact.\n\nuser:\n{{text}}",
            u"Audience, and keep the facts exact", "gpt-4o-mini"}},
-         {{2, u"production"}}},
+         {{2, u"production"}},
+         {u"writing"}},
         {u"extraction/invoice",
          {{u"system:\nExtract the invoice number, the date and the total from the "
            u"document.\n\nuser:\n{{document}}",
            u"First draft", "gpt-4o-mini"}},
-         {}},
+         {},
+         {u"classification", u"extraction"}},
     };
     return kPrompts;
 }
@@ -67,8 +74,12 @@ QString demoWorkspacePath()
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(u"demo.lathe"_qs);
 }
 
-Result<void> seedDemoLibrary(Library::PromptLibrary &library)
+Result<void> seedDemoWorkspace(const QString &path)
 {
+    auto workspace = Store::Workspace::open(path);
+    if (!workspace)
+        return tl::unexpected(workspace.error());
+    Library::PromptLibrary library(workspace->database());
     auto existing = library.list();
     if (!existing)
         return tl::unexpected(existing.error());
@@ -91,6 +102,11 @@ Result<void> seedDemoLibrary(Library::PromptLibrary &library)
                 !placed)
                 return tl::unexpected(placed.error());
         }
+        QStringList tags;
+        for (const char16_t *tag : prompt.tags)
+            tags << QString::fromUtf16(tag);
+        if (auto tagged = library.setTags(name, tags); !tagged)
+            return tl::unexpected(tagged.error());
     }
     return {};
 }

@@ -3,7 +3,7 @@
 
 #include <QString>
 
-#include "library/PromptLibrary.h"
+#include "base/Result.h"
 
 namespace Lathe::App
 {
@@ -12,9 +12,10 @@ namespace Lathe::App
 QString demoWorkspacePath();
 
 /**
- * Fills an empty library with example prompts worth looking at: versions with messages, a
- * change to diff, and labels. A library that has prompts is left as it is.
+ * Opens (or makes) the workspace at `path` and fills an empty library with example prompts
+ * worth looking at: versions with messages, a change to diff, labels and tags. A library that
+ * has prompts is left as it is.
  */
-Result<void> seedDemoLibrary(Library::PromptLibrary &library);
+Result<void> seedDemoWorkspace(const QString &path);
 
 } // namespace Lathe::App

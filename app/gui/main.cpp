@@ -10,10 +10,10 @@
 #include "base/Version.h"
 #include "credentials/CredentialStore.h"
 #include "ledger/RequestLedger.h"
-#include "mainwindow/MainWindow.h"
 #include "mock/SimulatorHost.h"
 #include "providers/StreamHub.h"
 #include "store/Workspace.h"
+#include "workspace/WorkspaceWindow.h"
 
 int main(int argc, char *argv[])
 {
@@ -49,32 +49,26 @@ int main(int argc, char *argv[])
 
     // The workspace holds the prompt library. Without one (a file that is refused) the app
     // still runs prompts, and says why the library is missing.
-    const QString workspacePath = arguments.isSet(demoOption)        ? Lathe::App::demoWorkspacePath()
+    const bool demo = arguments.isSet(demoOption);
+    const QString workspacePath = demo                               ? Lathe::App::demoWorkspacePath()
                                   : arguments.isSet(workspaceOption) ? arguments.value(workspaceOption)
                                                                      : Lathe::Store::Workspace::defaultPath();
-    auto workspace = Lathe::Store::Workspace::open(workspacePath);
-    std::optional<Lathe::Library::PromptLibrary> library;
-    std::optional<Lathe::Library::DraftStore> drafts;
-    if (workspace) {
-        library.emplace(workspace->database());
-        drafts.emplace(workspace->database());
-        if (arguments.isSet(demoOption)) {
-            if (auto seeded = Lathe::App::seedDemoLibrary(*library); !seeded)
-                QMessageBox::warning(
-                    nullptr, QObject::tr("Lathe"),
-                    QObject::tr("The demo prompts could not be added: %1").arg(seeded.error().toString()));
-        }
-    } else {
-        QMessageBox::warning(
-            nullptr, QObject::tr("Lathe"),
-            QObject::tr("The workspace could not be opened, so the prompt library is off.\n\n%1")
-                .arg(workspace.error().toString()));
+    if (demo) {
+        if (auto seeded = Lathe::App::seedDemoWorkspace(workspacePath); !seeded)
+            QMessageBox::warning(
+                nullptr, QObject::tr("Lathe"),
+                QObject::tr("The demo prompts could not be added: %1").arg(seeded.error().toString()));
     }
 
     Lathe::Providers::StreamHub hub(Lathe::Ledger::RequestLedger::defaultPath());
     Lathe::Credentials::CredentialStore credentials;
-    Lathe::Ui::MainWindow window(&hub, &credentials, *simulatorUrl, library ? &*library : nullptr,
-                                 drafts ? &*drafts : nullptr);
-    window.show();
+    Lathe::Ui::WorkspaceWindow window(&hub, &credentials, *simulatorUrl);
+    if (auto opened = window.open(workspacePath, Lathe::Ui::WorkspaceWindow::Missing::Create); !opened) {
+        QMessageBox::warning(
+            nullptr, QObject::tr("Lathe"),
+            QObject::tr("The workspace could not be opened, so the prompt library is off.\n\n%1")
+                .arg(opened.error().toString()));
+        window.openWithoutWorkspace();
+    }
     return QApplication::exec();
 }

@@ -2,9 +2,13 @@
 #include "MainWindow.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -12,6 +16,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QNetworkAccessManager>
+#include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -32,6 +37,7 @@
 #include "schema/SchemaPanel.h"
 #include "settings/ModelPricesDialog.h"
 #include "variables/VariablesPanel.h"
+#include "workspace/RecentWorkspaces.h"
 
 namespace Lathe::Ui
 {
@@ -239,6 +245,65 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     m_editor->setFocus();
 }
 
+void MainWindow::setWorkspacePath(const QString &path)
+{
+    if (!m_workspaceLabel) {
+        m_workspaceLabel = new QLabel(this);
+        m_workspaceLabel->setObjectName(QStringLiteral("workspaceLabel"));
+        statusBar()->addPermanentWidget(m_workspaceLabel);
+    }
+    m_workspaceLabel->setText(path.isEmpty() ? tr("No workspace") : QFileInfo(path).fileName());
+    m_workspaceLabel->setToolTip(path.isEmpty() ? tr("No workspace is open; the prompt library is off.")
+                                                : tr("Workspace: %1").arg(QDir::toNativeSeparators(path)));
+}
+
+void MainWindow::chooseWorkspace(bool create)
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString filter = tr("Lathe workspaces (*.lathe);;All files (*)");
+    QString path = create ? QFileDialog::getSaveFileName(this, tr("New Workspace"), folder, filter, nullptr,
+                                                         QFileDialog::DontConfirmOverwrite)
+                          : QFileDialog::getOpenFileName(this, tr("Open Workspace"), folder, filter);
+    if (path.isEmpty())
+        return;
+    if (create && QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".lathe");
+    Q_EMIT workspaceRequested(path, create);
+}
+
+void MainWindow::showRecentWorkspaces(QMenu *menu)
+{
+    menu->clear();
+    QSettings settings;
+    RecentWorkspaces recent(settings);
+    const QStringList paths = recent.paths();
+    for (int i = 0; i < paths.size(); ++i) {
+        // "&1 name.lathe  (folder)": a digit picks one from the keyboard.
+        const QFileInfo file(paths[i]);
+        QAction *action = menu->addAction(
+            QStringLiteral("&%1 %2  (%3)")
+                .arg(i + 1)
+                .arg(file.fileName(), QDir::toNativeSeparators(file.absolutePath()).replace(u'&', u"&&"_qs)));
+        connect(action, &QAction::triggered, this,
+                [this, path = paths[i]] { Q_EMIT workspaceRequested(path, false); });
+    }
+    if (paths.isEmpty()) {
+        menu->addAction(tr("No recent workspaces"))->setEnabled(false);
+        return;
+    }
+    menu->addSeparator();
+    menu->addAction(tr("&Clear Menu"), this, [] {
+        QSettings cleared;
+        RecentWorkspaces(cleared).clear();
+    });
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveDraft();
+    QMainWindow::closeEvent(event);
+}
+
 void MainWindow::buildMenus()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
@@ -254,6 +319,18 @@ void MainWindow::buildMenus()
     });
     findPrompt->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     findPrompt->setEnabled(m_library != nullptr);
+    fileMenu->addSeparator();
+    auto *newWorkspace = fileMenu->addAction(tr("&New Workspace…"), this, [this] { chooseWorkspace(true); });
+    newWorkspace->setObjectName(QStringLiteral("newWorkspaceAction"));
+    newWorkspace->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    auto *openWorkspace =
+        fileMenu->addAction(tr("&Open Workspace…"), this, [this] { chooseWorkspace(false); });
+    openWorkspace->setObjectName(QStringLiteral("openWorkspaceAction"));
+    openWorkspace->setShortcut(QKeySequence::Open);
+    QMenu *recent = fileMenu->addMenu(tr("Open &Recent"));
+    recent->setObjectName(QStringLiteral("recentWorkspacesMenu"));
+    connect(recent, &QMenu::aboutToShow, this, [this, recent] { showRecentWorkspaces(recent); });
+    showRecentWorkspaces(recent);
 
     QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
     runMenu->addAction(m_runAction);

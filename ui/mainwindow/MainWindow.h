@@ -87,13 +87,26 @@ public:
     /** The library beside the editor; null without a workspace. */
     LibraryPanel *libraryPanel() const { return m_libraryPanel; }
 
+    /** Names the open workspace in the status bar (the file name; the path on hover). */
+    void setWorkspacePath(const QString &path);
+
     /** The status bar's token count, cost and context gauge for the prompt being typed. */
     const PromptBudgetIndicator *promptBudget() const { return m_budget; }
     /** Whether runs ask for structured output (the schema panel is shown). */
     bool isStructuredOutputOn() const;
 
+Q_SIGNALS:
+    /** File ▸ Open Workspace, Open Recent (`create` false) or New Workspace (true) chose `path`. */
+    void workspaceRequested(const QString &path, bool create);
+
+protected:
+    /** Keeps the unsaved text before the window goes. */
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void buildMenus();
+    void chooseWorkspace(bool create);
+    void showRecentWorkspaces(QMenu *menu);
     void buildEndpointBar();
     /** The endpoint the bar describes, or why it cannot be used. */
     Result<Providers::ProviderEndpoint> currentEndpoint() const;
@@ -143,7 +156,8 @@ private:
     VariablesPanel *m_variables;
     QTimer m_variablesDelay; // finds the prompt's variables once typing pauses
     QTimer m_scenarioDelay;  // keeps the edited scenario once typing pauses
-    QString m_openPrompt;    // the library prompt the editor holds, if any: the default name to save as
+    QLabel *m_workspaceLabel = nullptr;
+    QString m_openPrompt; // the library prompt the editor holds, if any: the default name to save as
     std::optional<int> m_openVersion;
     Library::DraftStore *m_drafts;
     QString m_draftedText; // what the draft store holds (or the saved version): nothing to write
