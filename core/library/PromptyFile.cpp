@@ -69,10 +69,19 @@ nlohmann::json plainScalarValue(const std::string &text)
     return text;
 }
 
+/**
+ * Plain scalars that YAML 1.1 readers (PyYAML, which Prompty's Python runtime uses) take for
+ * something other than text: yes/no/on/off, infinities and NaN, 0b and sexagesimal numbers,
+ * digits with underscores.
+ */
+const QRegularExpression kYaml11NotText(QStringLiteral(
+    "^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|"
+    "[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|[-+]?[0-9._]*_[0-9._]*)$"));
+
 /** Text that a plain scalar would turn into something else (a number, true, null) is quoted. */
 void emitString(YAML::Emitter &out, const std::string &text)
 {
-    if (plainScalarValue(text).is_string())
+    if (plainScalarValue(text).is_string() && !kYaml11NotText.match(QString::fromStdString(text)).hasMatch())
         out << text;
     else
         out << YAML::DoubleQuoted << text;
@@ -154,6 +163,7 @@ private:
     Result<void> readParameters(const YAML::Node &parameters, PromptContent &content);
     Result<void> readOptions(const YAML::Node &options, PromptContent &content);
     Result<void> readInputs(const YAML::Node &inputs, PromptContent &content);
+    Result<void> readType(const YAML::Node &node, const QString &field, VariableType &into);
     Result<void> readInput(const QString &name, const YAML::Node &input, const QString &field,
                            PromptContent &content);
     Result<void> readTemplate(const YAML::Node &node);
@@ -504,29 +514,37 @@ Result<void> FrontMatterReader::readInputs(const YAML::Node &inputs, PromptConte
                         });
 }
 
+Result<void> FrontMatterReader::readType(const YAML::Node &node, const QString &field, VariableType &into)
+{
+    auto name = text(node, field);
+    if (!name)
+        return tl::unexpected(name.error());
+    // Prompty's "float" is JSON's number.
+    const auto type = *name == u"float" ? std::optional(VariableType::Number) : variableTypeFromName(*name);
+    if (!type)
+        return wrong(
+            node, field,
+            QStringLiteral("unknown type \"%1\"; use string, number, integer, float, boolean, array, "
+                           "object or thread")
+                .arg(*name));
+    into = *type;
+    return {};
+}
+
 Result<void> FrontMatterReader::readInput(const QString &name, const YAML::Node &input, const QString &field,
                                           PromptContent &content)
 {
     VariableDeclaration declaration;
-    if (!input.IsNull()) {
+    if (input.IsScalar()) { // the short form "name: string"
+        if (auto done = readType(input, field, declaration.type); !done)
+            return done;
+    } else if (!input.IsNull()) {
         auto done = forEachEntry(
             input, field,
             [&](const QString &key, const YAML::Node &value, const YAML::Mark &keyMark) -> Result<void> {
                 const QString keyField = field + u'.' + key;
                 if (key == u"type" || key == u"kind") {
-                    auto typeName = text(value, keyField);
-                    if (!typeName)
-                        return tl::unexpected(typeName.error());
-                    const auto type = *typeName == u"float" ? std::optional(VariableType::Number)
-                                      : *typeName == u"any" ? std::nullopt
-                                                            : variableTypeFromName(*typeName);
-                    if (!type)
-                        return wrong(value, keyField,
-                                     QStringLiteral(
-                                         "unknown type \"%1\"; use string, number, integer, float, boolean, "
-                                         "array, object or thread")
-                                         .arg(*typeName));
-                    declaration.type = *type;
+                    return readType(value, keyField, declaration.type);
                 } else if (key == u"description") {
                     return readText(value, keyField, declaration.description);
                 } else if (key == u"default" || key == u"sample" || key == u"example") {
@@ -662,7 +680,9 @@ Result<PromptyDocument> readPrompty(const QString &text, const QString &source)
                 source + u":1");
         FrontMatterReader reader(source, 2);
         try {
-            const YAML::Node root = YAML::Load(lines.mid(1, close - 1).join(u'\n').toStdString());
+            QStringList frontMatter = lines.mid(1, close - 1);
+            std::transform(frontMatter.begin(), frontMatter.end(), frontMatter.begin(), lineWithoutCr);
+            const YAML::Node root = YAML::Load(frontMatter.join(u'\n').toStdString());
             if (auto done = reader.read(root, document); !done)
                 return tl::unexpected(done.error());
         } catch (const YAML::Exception &error) {

@@ -54,7 +54,9 @@ class TestPrompty : public QObject
 private Q_SLOTS:
     void readsAPromptyV1File();
     void readsAPromptyV2File();
+    void inputsMayBeGivenByTypeAlone();
     void aTextWithoutFrontMatterIsJustABody();
+    void windowsLineEndingsReadTheSame();
     void readerErrorsNameTheFieldAndPlace_data();
     void readerErrorsNameTheFieldAndPlace();
     void jinjaTemplatesAreReadAsMustacheWithNotes_data();
@@ -65,6 +67,7 @@ private Q_SLOTS:
     void writesTheStableV1Shape();
     void writeThenReadGivesTheDocumentBack_data();
     void writeThenReadGivesTheDocumentBack();
+    void textThatYamlReadersTakeForSomethingElseIsQuoted();
     void writeNotesWhatTheFileCannotSay();
     void scenarioValuesAndSamplesConvert();
 };
@@ -235,6 +238,16 @@ user:
     QCOMPARE(document.notes.size(), std::size_t(5)); // mustache, chat, openai: nothing to say
 }
 
+void TestPrompty::inputsMayBeGivenByTypeAlone()
+{
+    // Prompty's short form: "name: type".
+    const PromptyDocument document =
+        readOrFail(u"---\ninputs:\n  question: string\n  count: integer\n  anything:\n---\nuser:\nhi\n"_qs);
+    QCOMPARE(document.content.variables.at(u"question"_qs).type, VariableType::String);
+    QCOMPARE(document.content.variables.at(u"count"_qs).type, VariableType::Integer);
+    QCOMPARE(document.content.variables.at(u"anything"_qs).type, VariableType::Any);
+}
+
 void TestPrompty::aTextWithoutFrontMatterIsJustABody()
 {
     const QString body = u"system:\nBe brief.\n\nuser:\n{{ticket}}\n"_qs;
@@ -243,6 +256,18 @@ void TestPrompty::aTextWithoutFrontMatterIsJustABody()
     QVERIFY(document.name.isEmpty());
     QVERIFY(document.sample.is_null());
     QVERIFY(document.notes.empty());
+}
+
+void TestPrompty::windowsLineEndingsReadTheSame()
+{
+    const QString text = u"---\nname: crlf\ninputs:\n  history: {type: thread}\ntemplate: mustache\n---\n"
+                         u"system:\nhi\n\n{{history}}\n\nuser:\nyo\n"_qs;
+    PromptyDocument unix = readOrFail(text);
+    PromptyDocument windows = readOrFail(QString(text).replace(u"\n"_qs, u"\r\n"_qs));
+    QCOMPARE(windows.content.canonical(), unix.content.canonical());
+    QCOMPARE(windows.name, u"crlf"_qs);
+    QVERIFY2(windows.notes.empty(), qPrintable(notesText(windows.notes)));
+    QCOMPARE(windows.content.messages.size(), std::size_t(3));
 }
 
 void TestPrompty::readerErrorsNameTheFieldAndPlace_data()
@@ -274,6 +299,8 @@ void TestPrompty::readerErrorsNameTheFieldAndPlace_data()
                                      << u"x.prompty:4:11: inputs[0].kind"_qs << u"unknown type \"union\""_qs;
     QTest::newRow("v2 input without a name") << u"---\ninputs:\n  - kind: string\n---\n"_qs + body
                                              << u"x.prompty:3:5: inputs[0]"_qs << u"with a name"_qs;
+    QTest::newRow("unknown short-form type") << u"---\ninputs:\n  a: Jane\n---\n"_qs + body
+                                             << u"x.prompty:3:6: inputs.a"_qs << u"unknown type \"Jane\""_qs;
     QTest::newRow("input a list") << u"---\ninputs:\n  a: [1]\n---\n"_qs + body
                                   << u"x.prompty:3:6: inputs.a"_qs << u"must be a mapping"_qs;
     QTest::newRow("inputs text") << u"---\ninputs: none\n---\n"_qs + body << u"x.prompty:2:9: inputs"_qs
@@ -476,10 +503,15 @@ void TestPrompty::writeThenReadGivesTheDocumentBack_data()
     named.description = u"Line one\nline two: with a colon, and # a hash"_qs;
     named.tags = {u"a b"_qs, u"123"_qs, u"null"_qs, u"- dash"_qs, u"ünïcödé ✓"_qs, u"'quoted'"_qs};
     QTest::newRow("name, description, tags") << named;
-    for (const QString &text :
-         {u"true"_qs, u"False"_qs, u"~"_qs, u"0x1F"_qs, u"1e3"_qs, u".5"_qs, u" padded "_qs, u"\"double\""_qs,
-          u"{braces}"_qs, u"[brackets]"_qs, u"@at"_qs, u"%percent"_qs, u"&anchor"_qs, u"*alias"_qs,
-          u"!tag"_qs, u"a: b"_qs, u"tab\there"_qs, u"---"_qs}) {
+    for (const QString &text : {u"true"_qs,      u"False"_qs,      u"~"_qs,        u"0x1F"_qs,
+                                u"1e3"_qs,       u".5"_qs,         u" padded "_qs, u"\"double\""_qs,
+                                u"{braces}"_qs,  u"[brackets]"_qs, u"@at"_qs,      u"%percent"_qs,
+                                u"&anchor"_qs,   u"*alias"_qs,     u"!tag"_qs,     u"a: b"_qs,
+                                u"tab\there"_qs, u"---"_qs,        u"#"_qs,        u"trailing\n"_qs,
+                                u"\nleading"_qs, u"- item"_qs,     u"? key"_qs,    u"|"_qs,
+                                u">"_qs,         u"emoji 😀"_qs,    u"a\\b"_qs,     u"0o17"_qs,
+                                u"+1"_qs,        u"yes"_qs,        u"off"_qs,      u".inf"_qs,
+                                u"1_000"_qs,     u"0b11"_qs,       u"1:20"_qs,     u"\u2028separator"_qs}) {
         PromptyDocument tricky = withMessages({user});
         tricky.description = text;
         tricky.sample = {{"question", text.toStdString()}};
@@ -564,6 +596,19 @@ void TestPrompty::writeThenReadGivesTheDocumentBack()
     QVERIFY2(read->notes.empty(), qPrintable(notesText(read->notes)));
     // Writing what was read gives the same bytes.
     QCOMPARE(writePrompty(*read).text, written.text);
+}
+
+void TestPrompty::textThatYamlReadersTakeForSomethingElseIsQuoted()
+{
+    // YAML 1.2 readers and PyYAML's 1.1 alike read these back as text.
+    for (const char *text :
+         {"true", "yes", "Off", "~", "null", "12", "1.5", "-.inf", ".NaN", "1_000", "1:20"}) {
+        PromptyDocument document;
+        document.content.messages = {{u"user"_qs, u"hi"_qs}};
+        document.sample = {{"x", text}};
+        QVERIFY2(writePrompty(document).text.contains(u"x: \""_qs + QString::fromLatin1(text) + u"\"\n"),
+                 text);
+    }
 }
 
 void TestPrompty::writeNotesWhatTheFileCannotSay()
