@@ -4,6 +4,8 @@
 #include <QCryptographicHash>
 #include <QStringList>
 
+#include "PromptyFile.h"
+
 namespace Lathe::Library
 {
 
@@ -52,21 +54,59 @@ PromptContent fromPromptText(const QString &text)
     return content;
 }
 
+namespace
+{
+
+/** Where the body starts after a front matter: the line after its closing "---", else 0. */
+qsizetype bodyStartLine(const QStringList &lines)
+{
+    if (lines.isEmpty() || lines.front().trimmed() != u"---")
+        return 0;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        if (lines[i].trimmed() == u"---")
+            return i + 1;
+    }
+    return 0;
+}
+
+} // namespace
+
+Result<PromptContent> readPromptText(const QString &text)
+{
+    if (!text.startsWith(u"---"))
+        return fromPromptText(text);
+    auto document = readPrompty(text, u"prompt"_qs);
+    if (!document)
+        return tl::unexpected(document.error());
+    return std::move(document->content);
+}
+
 QString toPromptText(const PromptContent &content)
 {
+    nlohmann::json parameters = content.parameters;
+    parameters.erase("model");
+    if (!content.variables.empty() || !parameters.empty() || !content.responseSchema.is_null()) {
+        PromptyDocument document;
+        document.content = content;
+        document.content.parameters = std::move(parameters);
+        return writePrompty(document).text;
+    }
     if (content.messages.size() == 1 && content.messages.front().role == u"user")
         return content.messages.front().text;
     return content.toRoleMarkedText();
 }
 
-std::vector<int> promptTextMessageLines(const QString &text)
+std::vector<int> promptTextMessageLines(const QString &fullText)
 {
-    const QStringList lines = text.split(u'\n');
+    const QStringList allLines = fullText.split(u'\n');
+    const qsizetype bodyStart = bodyStartLine(allLines);
+    const QStringList lines = allLines.mid(bodyStart);
+    const QString text = lines.join(u'\n');
     const PromptContent content = fromPromptText(text);
     const bool roleMarked = !(content.messages.size() == 1 && content.messages.front().role == u"user" &&
                               content.messages.front().text == text);
     if (!roleMarked)
-        return {0};
+        return {int(bodyStart)};
     // As fromRoleMarkedText reads it: a message's text starts at the first non-blank line
     // after its role line.
     std::vector<int> starts;
@@ -76,7 +116,7 @@ std::vector<int> promptTextMessageLines(const QString &text)
         int start = i + 1;
         while (start < lines.size() && lines[start].trimmed().isEmpty() && !roleOfLine(lines[start]))
             ++start;
-        starts.push_back(start);
+        starts.push_back(int(bodyStart + start));
     }
     return starts;
 }

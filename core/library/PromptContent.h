@@ -96,9 +96,19 @@ struct PromptContent
  * non-blank line is a role line ("system:") is role-marked, several messages.
  */
 PromptContent fromPromptText(const QString &text);
-/** Back to that form: the text of a lone user message, else role-marked text. */
+/**
+ * The whole form the editor holds: fromPromptText's, after an optional Prompty front matter
+ * (a first line "---", YAML, a line "---") that declares the variables and the call's
+ * parameters. Errors name "prompt:LINE:COLUMN" in the whole text.
+ */
+Result<PromptContent> readPromptText(const QString &text);
+/**
+ * Back to the editor's form: the text of a lone user message, else role-marked text; with a
+ * front matter first when the content declares variables or has parameters other than the
+ * model (which the window's model field shows) or a response schema.
+ */
 QString toPromptText(const PromptContent &content);
-/** For each message fromPromptText() finds, the 0-based line of `text` where its text starts. */
+/** For each message readPromptText() finds, the 0-based line of `text` where its text starts. */
 std::vector<int> promptTextMessageLines(const QString &text);
 
 /** The roles a message may have. */

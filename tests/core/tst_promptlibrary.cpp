@@ -52,6 +52,7 @@ private Q_SLOTS:
     void roleMarkedTextErrorsNameTheLine();
     void draftsAreKeptPerSlotAndDiscarded();
     void promptTextIsPlainOrRoleMarked();
+    void promptTextTakesAFrontMatter();
     void variablesAreTheTopLevelNames();
     void renderingIsStrictAndUnescaped();
     void scenariosAreKeptPerPrompt();
@@ -388,6 +389,40 @@ void TestPromptLibrary::promptTextIsPlainOrRoleMarked()
     const auto marked = Lathe::Library::fromPromptText(u"\nsystem:\nBe brief.\nuser:\nHi"_qs);
     QCOMPARE(marked.messages.size(), std::size_t(2));
     QCOMPARE(Lathe::Library::toPromptText(marked), u"system:\nBe brief.\n\nuser:\nHi\n"_qs);
+}
+
+void TestPromptLibrary::promptTextTakesAFrontMatter()
+{
+    // Without declarations or parameters the editor's form stays the plain one.
+    PromptContent plain = content(u"s"_qs, u"u"_qs);
+    plain.parameters["model"] = "gpt-4o";
+    QCOMPARE(Lathe::Library::toPromptText(plain), u"system:\ns\n\nuser:\nu\n"_qs);
+
+    PromptContent declared = content(u"Be {{tone}}."_qs, u"{{question}}"_qs);
+    declared.variables[u"tone"_qs] = {Lathe::Library::VariableType::String, nlohmann::json("brief"),
+                                      QString()};
+    declared.parameters = {{"temperature", 0.2}, {"model", "gpt-4o"}};
+    declared.responseSchema = {{"type", "object"}};
+    const QString text = Lathe::Library::toPromptText(declared);
+    QVERIFY2(text.startsWith(u"---\n"), qPrintable(text));
+    QVERIFY(!text.contains(u"gpt-4o")); // the window's model field says the model
+    const auto read = Lathe::Library::readPromptText(text);
+    QVERIFY2(read, read ? "" : qPrintable(read.error().toString()));
+    QCOMPARE(read->messages, declared.messages);
+    QVERIFY(read->variables == declared.variables);
+    QVERIFY(read->responseSchema == declared.responseSchema);
+    QVERIFY(read->parameters == (nlohmann::json{{"temperature", 0.2}}));
+
+    // Message lines count from the top of the whole text, front matter included.
+    const QStringList lines = text.split(u'\n');
+    const std::vector<int> starts = Lathe::Library::promptTextMessageLines(text);
+    QCOMPARE(starts.size(), std::size_t(2));
+    QCOMPARE(lines[starts[0]], u"Be {{tone}}."_qs);
+    QCOMPARE(lines[starts[1]], u"{{question}}"_qs);
+
+    const auto broken = Lathe::Library::readPromptText(u"---\ninputs:\n  n: {type: nope}\n---\nuser:\nhi"_qs);
+    QVERIFY(!broken);
+    QVERIFY2(broken.error().where.startsWith(u"prompt:3"), qPrintable(broken.error().where));
 }
 
 void TestPromptLibrary::variablesAreTheTopLevelNames()

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void valuesAreKeptAsScenariosOfThePrompt();
     void tagsAreTintedAndTemplateErrorsSquiggled();
     void foldersAndTagsFileThePrompts();
+    void frontMatterDeclaresTypesAndDefaults();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -318,7 +320,6 @@ void TestLibraryPanel::tagsAreTintedAndTemplateErrorsSquiggled()
     QVERIFY(!m_editor->isProblemAt(0, 6));
 }
 
-QTEST_MAIN(TestLibraryPanel)
 void TestLibraryPanel::foldersAndTagsFileThePrompts()
 {
     // Without a query the names' "/" make folders, each prompt under its last part.
@@ -375,4 +376,57 @@ void TestLibraryPanel::foldersAndTagsFileThePrompts()
     QCOMPARE(m_library->tags(u"support/triage"_qs).value(), QStringList{u"billing"_qs});
 }
 
+void TestLibraryPanel::frontMatterDeclaresTypesAndDefaults()
+{
+    Ui::VariablesPanel *variables = m_window->variablesPanel();
+    auto *table = m_window->findChild<QTableWidget *>(u"variablesTable"_qs);
+    auto *response = m_window->findChild<QPlainTextEdit *>(u"responseText"_qs);
+    QVERIFY(variables && table && response);
+    m_editor->setText(
+        u"---\ninputs:\n  count:\n    type: integer\n    default: 3\n    description: how many\n"
+        u"---\nuser:\nGive {{count}} ideas about {{topic}}."_qs);
+    QTRY_COMPARE(variables->shownNames(), (QStringList{u"count"_qs, u"topic"_qs}));
+    QCOMPARE(table->item(0, 1)->text(), u"integer = 3"_qs);
+    QCOMPARE(table->item(0, 0)->toolTip(), u"how many"_qs);
+    QCOMPARE(table->item(1, 1)->text(), QString());
+
+    // The default fills in; the typed value is read as the declared type.
+    variables->setValue(u"topic"_qs, u"tea"_qs);
+    m_editor->setFocus();
+    QTest::keyClick(m_editor, Qt::Key_Return, Qt::ControlModifier);
+    const auto answerTo = [](const QString &sent) {
+        return Mock::simulateAnswer(u"lathe-sim"_qs, {{u"user"_qs, sent}}, std::nullopt).text();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(response->toPlainText(), answerTo(u"Give 3 ideas about tea."_qs), 10000);
+    variables->setValue(u"count"_qs, u"many"_qs);
+    QTest::keyClick(m_editor, Qt::Key_Return, Qt::ControlModifier);
+    auto *banner = m_window->findChild<QLabel *>(u"responseBanner"_qs);
+    QTRY_VERIFY2(banner->text().contains(u"variables.count"), qPrintable(banner->text()));
+    QVERIFY(banner->text().contains(u"expected a whole number, got the text \"many\""));
+
+    // Saved, the declaration is part of the version, and opening it shows the front matter again.
+    const auto saved = m_window->saveVersion(u"ideas"_qs, u"typed"_qs);
+    QVERIFY2(saved, saved ? "" : qPrintable(saved.error().toString()));
+    const auto declared = saved->version.content.variables;
+    QCOMPARE(declared.size(), std::size_t(1));
+    QCOMPARE(declared.at(u"count"_qs).type, Library::VariableType::Integer);
+    QVERIFY(*declared.at(u"count"_qs).defaultValue == nlohmann::json(3));
+    m_window->openVersion(saved->version);
+    QVERIFY2(m_editor->text().startsWith(u"---\n"), qPrintable(m_editor->text()));
+    QVERIFY(m_editor->text().contains(u"Give {{count}} ideas about {{topic}}."));
+    // The model is the model field's, not the front matter's; the rest reads back the same.
+    auto reread = Library::readPromptText(m_editor->text());
+    QVERIFY(reread);
+    QVERIFY(!reread->parameters.contains("model"));
+    reread->parameters["model"] = saved->version.content.parameters["model"];
+    QCOMPARE(reread->hash(), saved->version.content.hash());
+
+    // A broken front matter is said in the dock and squiggled at its line.
+    m_editor->setText(u"---\ninputs:\n  count: {type: integer\n---\nuser:\nhi"_qs);
+    QTRY_VERIFY2(variables->statusText().contains(u"prompt:"), qPrintable(variables->statusText()));
+    QVERIFY(variables->statusText().contains(u"prompt:3:1"));
+    QTRY_VERIFY(m_editor->isProblemAt(2, 0));
+}
+
+QTEST_MAIN(TestLibraryPanel)
 #include "tst_librarypanel.moc"

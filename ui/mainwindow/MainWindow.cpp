@@ -16,6 +16,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QNetworkAccessManager>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -162,8 +163,19 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     m_variablesDelay.setInterval(300);
     connect(&m_variablesDelay, &QTimer::timeout, this, [this] {
         const QString text = m_editor->text();
-        const Library::PromptContent content = Library::fromPromptText(text);
-        const Library::PromptVariables variables = m_variables->setPrompt(content);
+        const auto content = Library::readPromptText(text);
+        if (!content) {
+            // The front matter is wrong: said in the Variables dock and squiggled at its place.
+            m_variables->showProblem(content.error());
+            static const QRegularExpression kPlace(QStringLiteral("^prompt:(\\d+)(?::(\\d+))?"));
+            const QRegularExpressionMatch place = kPlace.match(content.error().where);
+            m_editor->showTemplateMarks(
+                place.hasMatch() ? std::optional(std::pair{place.captured(1).toInt() - 1,
+                                                           std::max(0, place.captured(2).toInt() - 1)})
+                                 : std::optional<std::pair<int, int>>{});
+            return;
+        }
+        const Library::PromptVariables variables = m_variables->setPrompt(*content);
         // Tags tinted in the editor, and a template error squiggled where it is.
         std::optional<std::pair<int, int>> problem;
         if (const auto &place = variables.problemPlace) {
@@ -540,7 +552,10 @@ void MainWindow::editModelPrices()
 
 Result<Providers::ChatRequest> MainWindow::promptRequest() const
 {
-    auto rendered = Library::renderPrompt(Library::fromPromptText(m_editor->text()), m_variables->values());
+    const auto content = Library::readPromptText(m_editor->text());
+    if (!content)
+        return tl::unexpected(content.error());
+    auto rendered = Library::renderPrompt(*content, m_variables->values());
     if (!rendered)
         return tl::unexpected(rendered.error());
     Providers::ChatRequest request;
@@ -1009,7 +1024,10 @@ Result<Library::SaveOutcome> MainWindow::saveVersion(const QString &name, const 
 {
     if (!m_library)
         return fail(ErrorCode::InvalidArgument, tr("No workspace is open."));
-    Library::PromptContent content = Library::fromPromptText(m_editor->text());
+    auto read = Library::readPromptText(m_editor->text());
+    if (!read)
+        return tl::unexpected(read.error());
+    Library::PromptContent content = std::move(*read);
     if (const QString model = m_modelEdit->text().trimmed(); !model.isEmpty())
         content.parameters["model"] = model.toStdString();
     if (isStructuredOutputOn()) {

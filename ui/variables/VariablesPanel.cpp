@@ -119,9 +119,7 @@ Library::PromptVariables VariablesPanel::setPrompt(const Library::PromptContent 
     }
     m_filling = false;
     if (variables.problem) {
-        m_status->setStyleSheet(QStringLiteral("color: #b00020"));
-        m_status->setText(
-            tr("Template error at %1: %2").arg(variables.problem->where, variables.problem->message));
+        showProblem(*variables.problem);
     } else {
         m_status->setStyleSheet(QString());
         m_status->setText(
@@ -130,6 +128,12 @@ Library::PromptVariables VariablesPanel::setPrompt(const Library::PromptContent 
                 : tr("Type a value for each; [ or { starts JSON. A name needs a value or a default to run."));
     }
     return variables;
+}
+
+void VariablesPanel::showProblem(const Error &error)
+{
+    m_status->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_status->setText(tr("Error at %1: %2").arg(error.where, error.message));
 }
 
 void VariablesPanel::storeEditedValue(int row)

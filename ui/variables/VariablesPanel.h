@@ -37,6 +37,8 @@ public:
 
     /** Shows the names `content` uses (and its first template error), and returns them. */
     Library::PromptVariables setPrompt(const Library::PromptContent &content);
+    /** Says why the prompt could not be read (its front matter), keeping the names shown. */
+    void showProblem(const Error &error);
     /** The value of every name shown, as render data. */
     nlohmann::json values() const;
     void setValue(const QString &name, const QString &value);
