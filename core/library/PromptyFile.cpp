@@ -8,6 +8,8 @@
 
 #include <QRegularExpression>
 
+#include "PromptLibrary.h"
+
 namespace Lathe::Library
 {
 

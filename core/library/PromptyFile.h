@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <map>
 #include <vector>
 
 #include <QString>
@@ -9,11 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include "PromptContent.h"
-#include "PromptLibrary.h"
 #include "base/Result.h"
 
 namespace Lathe::Library
 {
+
+struct Scenario;
 
 /** Something a .prompty file holds that Lathe does not keep, or that Lathe holds and the file
  *  cannot say. */

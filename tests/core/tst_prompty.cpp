@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QTest>
 
+#include "library/PromptLibrary.h"
 #include "library/PromptyFile.h"
 
 using Lathe::Library::PromptContent;
