@@ -63,6 +63,15 @@ const std::vector<DemoPrompt> &demoPrompts()
            u"First draft", "gpt-4o-mini"}},
          {},
          {u"classification", u"extraction"}},
+        {u"support/chat",
+         {{u"---\ninputs:\n  tone:\n    type: string\n    default: friendly\n    description: How the "
+           u"assistant "
+           u"sounds\n  history:\n    type: thread\n    default: []\n    description: The conversation so "
+           u"far\n---\nsystem:\nYou are Acme's {{tone}} support assistant.\nAnswer in at most three "
+           u"sentences.\n\n{{history}}\n\nuser:\n{{question}}",
+           u"A chat with its history and a default tone", "gpt-4o-mini"}},
+         {{1, u"staging"}},
+         {u"support", u"chat"}},
     };
     return kPrompts;
 }
@@ -88,7 +97,7 @@ Result<void> seedDemoWorkspace(const QString &path)
     for (const DemoPrompt &prompt : demoPrompts()) {
         const QString name = QString::fromUtf16(prompt.name);
         for (const DemoVersion &version : prompt.versions) {
-            auto content = Library::PromptContent::fromRoleMarkedText(QString::fromUtf16(version.text), name);
+            auto content = Library::readPromptText(QString::fromUtf16(version.text));
             if (!content)
                 return tl::unexpected(content.error());
             content->parameters["model"] = version.model;

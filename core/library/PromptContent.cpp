@@ -149,6 +149,29 @@ std::optional<VariableType> variableTypeFromName(const QString &name)
     return std::nullopt;
 }
 
+PromptTextLayout promptTextLayout(const QString &text)
+{
+    const QStringList lines = text.split(u'\n');
+    PromptTextLayout layout;
+    const qsizetype bodyStart = bodyStartLine(lines);
+    layout.frontMatterLines = int(bodyStart);
+    // A body is role-marked when its first non-blank line is a role line, as fromPromptText reads it.
+    bool roleMarked = false;
+    for (qsizetype i = bodyStart; i < lines.size(); ++i) {
+        if (lines[i].trimmed().isEmpty())
+            continue;
+        roleMarked = roleOfLine(lines[i]).has_value();
+        break;
+    }
+    if (!roleMarked)
+        return layout;
+    for (qsizetype i = bodyStart; i < lines.size(); ++i) {
+        if (const auto role = roleOfLine(lines[i]))
+            layout.roleLines.push_back({int(i), *role});
+    }
+    return layout;
+}
+
 bool isKnownRole(const QString &role)
 {
     return kRoles.contains(role);

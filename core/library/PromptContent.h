@@ -111,6 +111,19 @@ QString toPromptText(const PromptContent &content);
 /** For each message readPromptText() finds, the 0-based line of `text` where its text starts. */
 std::vector<int> promptTextMessageLines(const QString &text);
 
+/** How the editor's text is laid out, for showing it: 0-based lines. */
+struct PromptTextLayout
+{
+    int frontMatterLines = 0; ///< lines from the first "---" to the closing one, both counted; 0: none
+    struct RoleLine
+    {
+        int line = 0;
+        QString role;
+    };
+    std::vector<RoleLine> roleLines; ///< the lines that start messages; none for a plain prompt
+};
+PromptTextLayout promptTextLayout(const QString &text);
+
 /** The roles a message may have. */
 bool isKnownRole(const QString &role);
 

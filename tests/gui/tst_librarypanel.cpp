@@ -56,6 +56,7 @@ private Q_SLOTS:
     void tagsAreTintedAndTemplateErrorsSquiggled();
     void foldersAndTagsFileThePrompts();
     void frontMatterDeclaresTypesAndDefaults();
+    void rolesAreShownAndVariableNamesCompleted();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -426,6 +427,46 @@ void TestLibraryPanel::frontMatterDeclaresTypesAndDefaults()
     QTRY_VERIFY2(variables->statusText().contains(u"prompt:"), qPrintable(variables->statusText()));
     QVERIFY(variables->statusText().contains(u"prompt:3:1"));
     QTRY_VERIFY(m_editor->isProblemAt(2, 0));
+}
+
+void TestLibraryPanel::rolesAreShownAndVariableNamesCompleted()
+{
+    m_editor->setText(
+        u"---\ninputs:\n  tone: {type: string}\n---\nsystem:\nBe {{tone}}.\n\nuser:\n{{question}}"_qs);
+    // Each message's lines carry its role's colour, from its role line to the next one.
+    QTRY_COMPARE(m_editor->roleShownAt(4), u"system"_qs);
+    QCOMPARE(m_editor->roleShownAt(5), u"system"_qs);
+    QCOMPARE(m_editor->roleShownAt(6), u"system"_qs);
+    QCOMPARE(m_editor->roleShownAt(7), u"user"_qs);
+    QCOMPARE(m_editor->roleShownAt(8), u"user"_qs);
+    QCOMPARE(m_editor->roleShownAt(1), QString());
+    QVERIFY(m_editor->isFrontMatterAt(0));
+    QVERIFY(m_editor->isFrontMatterAt(3));
+    QVERIFY(!m_editor->isFrontMatterAt(4));
+
+    // "{{" offers the prompt's names; Enter puts one in and closes the tag.
+    m_editor->setFocus();
+    m_editor->setCursorPosition(8, 12);
+    QTest::keyClick(m_editor, Qt::Key_Return);
+    QTest::keyClicks(m_editor, u"{{"_qs);
+    QTRY_VERIFY(m_editor->isListActive());
+    QTest::keyClick(m_editor, Qt::Key_Return);
+    QCOMPARE(m_editor->text(9), u"{{question}}"_qs);
+
+    // Ctrl+Space inside a tag offers the names that start with what is typed.
+    QTest::keyClicks(m_editor, u" {{#"_qs); // a section's sigil offers the names too
+    QTRY_VERIFY(m_editor->isListActive());
+    QTest::keyClick(m_editor, Qt::Key_Escape);
+    QVERIFY(!m_editor->isListActive());
+    QTest::keyClicks(m_editor, u"TO"_qs);
+    QTest::keyClick(m_editor, Qt::Key_Space, Qt::ControlModifier);
+    QTRY_VERIFY(m_editor->isListActive());
+    QTest::keyClick(m_editor, Qt::Key_Return);
+    QCOMPARE(m_editor->text(9), u"{{question}} {{#tone}}"_qs);
+    // Where no tag is open, Ctrl+Space offers nothing.
+    QTest::keyClicks(m_editor, u" plain"_qs);
+    QTest::keyClick(m_editor, Qt::Key_Space, Qt::ControlModifier);
+    QVERIFY(!m_editor->isListActive());
 }
 
 QTEST_MAIN(TestLibraryPanel)

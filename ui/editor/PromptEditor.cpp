@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PromptEditor.h"
 
+#include <QAction>
 #include <QFontDatabase>
 #include <QKeyEvent>
 #include <QRegularExpression>
@@ -13,6 +14,34 @@ namespace
 
 constexpr int kTagIndicator = 8; // Scintilla leaves 0-7 to lexers
 constexpr int kProblemIndicator = 9;
+constexpr int kFrontMatterIndicator = 10;
+constexpr int kRoleMargin = 1;
+constexpr int kVariableList = 1; // the id of the user list of variable names
+
+/** Each role's colour, its bar marker (the margin) and its line marker (the tinted role line). */
+struct RoleStyle
+{
+    const char16_t *role;
+    QColor colour;
+    int barMarker;
+    int lineMarker;
+};
+
+const RoleStyle kRoleStyles[] = {
+    {u"system", QColor(0x8b, 0x5c, 0xf6), 0, 4},
+    {u"user", QColor(0x3b, 0x82, 0xf6), 1, 5},
+    {u"assistant", QColor(0x10, 0xb9, 0x81), 2, 6},
+    {u"placeholder", QColor(0xf5, 0x9e, 0x0b), 3, 7},
+};
+
+const RoleStyle *styleOf(const QString &role)
+{
+    for (const RoleStyle &style : kRoleStyles) {
+        if (role == QStringView(style.role))
+            return &style;
+    }
+    return nullptr;
+}
 
 } // namespace
 
@@ -41,7 +70,146 @@ PromptEditor::PromptEditor(QWidget *parent)
     setIndicatorDrawUnder(true, kTagIndicator);
     indicatorDefine(SquiggleIndicator, kProblemIndicator);
     setIndicatorForegroundColor(QColor(0xd0, 0x1c, 0x2c), kProblemIndicator);
+    indicatorDefine(TextColorIndicator, kFrontMatterIndicator);
+    setIndicatorForegroundColor(QColor(0x6b, 0x72, 0x80), kFrontMatterIndicator);
+
+    // A thin margin after the line numbers, where each message has a bar in its role's colour.
+    setMarginType(kRoleMargin, SymbolMargin);
+    setMarginWidth(kRoleMargin, 5);
+    setMarginSensitivity(kRoleMargin, false);
+    int barMask = 0;
+    for (const RoleStyle &style : kRoleStyles) {
+        markerDefine(FullRectangle, style.barMarker);
+        setMarkerBackgroundColor(style.colour, style.barMarker);
+        setMarkerForegroundColor(style.colour, style.barMarker);
+        barMask |= 1 << style.barMarker;
+        // A background marker is drawn opaque, so the tint is mixed with the paper here.
+        const QColor paper = palette().color(QPalette::Base);
+        const auto mix = [&](int a, int b) {
+            return (a * 18 + b * 82) / 100;
+        };
+        markerDefine(Background, style.lineMarker);
+        setMarkerBackgroundColor(QColor(mix(style.colour.red(), paper.red()),
+                                        mix(style.colour.green(), paper.green()),
+                                        mix(style.colour.blue(), paper.blue())),
+                                 style.lineMarker);
+    }
+    setMarginMarkerMask(0, 0);
+    setMarginMarkerMask(kRoleMargin, barMask);
+
+    // Variable names after "{{".
+    connect(this, &QsciScintilla::SCN_CHARADDED, this, &PromptEditor::onCharacterAdded);
+    connect(this, &QsciScintilla::userListActivated, this, [this](int id, const QString &name) {
+        if (id == kVariableList)
+            insertVariableName(name);
+    });
+    auto *complete = new QAction(this);
+    complete->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Space));
+    complete->setShortcutContext(Qt::WidgetShortcut);
+    connect(complete, &QAction::triggered, this, &PromptEditor::completeVariableName);
+    addAction(complete);
     updateLineNumberMarginWidth();
+}
+
+void PromptEditor::showLayout(const Library::PromptTextLayout &layout)
+{
+    for (const RoleStyle &style : kRoleStyles) {
+        markerDeleteAll(style.barMarker);
+        markerDeleteAll(style.lineMarker);
+    }
+    const int lastLine = std::max(0, lines() - 1);
+    clearIndicatorRange(0, 0, lastLine, lineLength(lastLine), kFrontMatterIndicator);
+    if (layout.frontMatterLines > 0) {
+        const int end = std::min(layout.frontMatterLines, lines()) - 1;
+        fillIndicatorRange(0, 0, end, lineLength(end), kFrontMatterIndicator);
+    }
+    for (std::size_t i = 0; i < layout.roleLines.size(); ++i) {
+        const RoleStyle *style = styleOf(layout.roleLines[i].role);
+        if (!style)
+            continue;
+        const int first = layout.roleLines[i].line;
+        const int next = i + 1 < layout.roleLines.size() ? layout.roleLines[i + 1].line : lines();
+        markerAdd(first, style->lineMarker);
+        for (int line = first; line < next; ++line)
+            markerAdd(line, style->barMarker);
+    }
+}
+
+QString PromptEditor::roleShownAt(int line) const
+{
+    const unsigned mask = markersAtLine(line);
+    for (const RoleStyle &style : kRoleStyles) {
+        if (mask & (1u << style.barMarker))
+            return QString::fromUtf16(style.role);
+    }
+    return QString();
+}
+
+bool PromptEditor::isFrontMatterAt(int line) const
+{
+    const long position = positionFromLineIndex(line, 0);
+    return SendScintilla(SCI_INDICATORVALUEAT, kFrontMatterIndicator, position) != 0;
+}
+
+void PromptEditor::setVariableNames(const QStringList &names)
+{
+    m_variableNames = names;
+    m_variableNames.removeDuplicates();
+    m_variableNames.sort(Qt::CaseInsensitive);
+}
+
+std::optional<QString> PromptEditor::tagPrefixAtCaret() const
+{
+    int line = 0;
+    int column = 0;
+    getCursorPosition(&line, &column);
+    const QString before = text(line).left(column);
+    // "{{", an optional sigil (# ^ / & or a third brace) and spaces, then the name's start.
+    static const QRegularExpression kOpenTag(QStringLiteral("\\{\\{[#^/&{]?\\s*([\\w.-]*)$"));
+    const QRegularExpressionMatch match = kOpenTag.match(before);
+    if (!match.hasMatch())
+        return std::nullopt;
+    return match.captured(1);
+}
+
+void PromptEditor::completeVariableName()
+{
+    const std::optional<QString> prefix = tagPrefixAtCaret();
+    if (!prefix)
+        return;
+    QStringList offered;
+    for (const QString &name : m_variableNames) {
+        if (name.startsWith(*prefix, Qt::CaseInsensitive))
+            offered << name;
+    }
+    if (offered.isEmpty())
+        return;
+    showUserList(kVariableList, offered);
+}
+
+void PromptEditor::onCharacterAdded(int character)
+{
+    // Right after "{{" or its sigil; later keys narrow the open list by themselves.
+    if (character == '{' || character == '#' || character == '^' || character == '/' || character == '&') {
+        if (const auto prefix = tagPrefixAtCaret(); prefix && prefix->isEmpty())
+            completeVariableName();
+    }
+}
+
+void PromptEditor::insertVariableName(const QString &name)
+{
+    const std::optional<QString> prefix = tagPrefixAtCaret();
+    int line = 0;
+    int column = 0;
+    getCursorPosition(&line, &column);
+    const int start = column - int(prefix ? prefix->size() : 0);
+    // Close the tag unless it is closed already.
+    const QString after = text(line).mid(column);
+    const bool closed = after.startsWith(u"}}") || after.trimmed().startsWith(u"}}");
+    beginUndoAction();
+    setSelection(line, start, line, column);
+    replaceSelectedText(closed ? name : name + u"}}");
+    endUndoAction();
 }
 
 bool PromptEditor::event(QEvent *event)

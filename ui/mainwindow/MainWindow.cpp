@@ -163,6 +163,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     m_variablesDelay.setInterval(300);
     connect(&m_variablesDelay, &QTimer::timeout, this, [this] {
         const QString text = m_editor->text();
+        m_editor->showLayout(Library::promptTextLayout(text));
         const auto content = Library::readPromptText(text);
         if (!content) {
             // The front matter is wrong: said in the Variables dock and squiggled at its place.
@@ -176,6 +177,10 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
             return;
         }
         const Library::PromptVariables variables = m_variables->setPrompt(*content);
+        QStringList names = variables.names;
+        for (const auto &[name, declaration] : content->variables)
+            names << name;
+        m_editor->setVariableNames(names);
         // Tags tinted in the editor, and a template error squiggled where it is.
         std::optional<std::pair<int, int>> problem;
         if (const auto &place = variables.problemPlace) {
