@@ -121,63 +121,80 @@ Result<qint64> PromptLibrary::requirePromptId(const QString &name)
     return **id;
 }
 
-Result<QStringList> PromptLibrary::labelsOf(qint64 versionId)
+Result<std::vector<PromptVersion>>
+PromptLibrary::versionsWhere(const QString &name, std::string_view condition, std::optional<qint64> value)
 {
-    auto statement = m_database.prepare("SELECT name FROM labels WHERE version_id = ?1 ORDER BY name");
-    if (!statement)
-        return tl::unexpected(statement.error());
-    LATHE_TRY(statement->bind(1, std::int64_t(versionId)));
-    QStringList labels;
-    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) { labels << row.qtext(0); }));
-    return labels;
-}
+    // The labels of all the prompt's versions in one query, not one per version.
+    std::map<qint64, QStringList> labels;
+    auto labelRows = m_database.prepare("SELECT l.version_id, l.name FROM labels l JOIN prompts p ON p.id = "
+                                        "l.prompt_id WHERE p.name = ?1 ORDER BY l.name");
+    if (!labelRows)
+        return tl::unexpected(labelRows.error());
+    LATHE_TRY(labelRows->bind(1, name));
+    LATHE_TRY(
+        labelRows->forEachRow([&](const SqliteStatement &row) { labels[row.integer(0)] << row.qtext(1); }));
 
-Result<PromptVersion> PromptLibrary::versionWhere(const QString &name, std::string_view condition,
-                                                  std::optional<qint64> value)
-{
     auto statement = m_database.prepare(
         "SELECT v.id, v.number, v.content_hash, v.content, parent.number, v.message, v.author, v.created_at "
         "FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id "
         "LEFT JOIN prompt_versions parent ON parent.id = v.parent_id WHERE p.name = ?1 AND " +
-        std::string(condition));
+        std::string(condition) + " ORDER BY v.number DESC");
     if (!statement)
         return tl::unexpected(statement.error());
     LATHE_TRY(statement->bind(1, name));
     if (value)
         LATHE_TRY(statement->bind(2, std::int64_t(*value)));
-    auto row = statement->step();
-    if (!row)
-        return tl::unexpected(row.error());
-    if (!*row)
+    std::vector<PromptVersion> versions;
+    std::optional<Error> damaged;
+    LATHE_TRY(statement->forEachRow([&](const SqliteStatement &row) {
+        if (damaged)
+            return;
+        PromptVersion version;
+        version.prompt = name;
+        version.number = int(row.integer(1));
+        version.hash = row.qtext(2);
+        const QString where = QStringLiteral("%1@%2").arg(name).arg(version.number);
+        const nlohmann::json json = nlohmann::json::parse(row.text(3), nullptr, false);
+        if (json.is_discarded()) {
+            damaged =
+                Error{ErrorCode::Io,
+                      QStringLiteral("The stored version is not JSON; the workspace was edited or damaged."),
+                      where};
+            return;
+        }
+        auto content = PromptContent::fromJson(json);
+        if (!content) {
+            damaged = Error{ErrorCode::Io,
+                            QStringLiteral("The stored version is not a prompt (%1: %2).")
+                                .arg(content.error().where, content.error().message),
+                            where};
+            return;
+        }
+        version.content = std::move(*content);
+        if (!row.isNull(4))
+            version.parent = int(row.integer(4));
+        version.message = row.qtext(5);
+        version.author = row.qtext(6);
+        version.createdAt = fromMs(row.integer(7));
+        if (const auto found = labels.find(row.integer(0)); found != labels.end())
+            version.labels = found->second;
+        versions.push_back(std::move(version));
+    }));
+    if (damaged)
+        return tl::unexpected(*damaged);
+    return versions;
+}
+
+Result<PromptVersion> PromptLibrary::versionWhere(const QString &name, std::string_view condition,
+                                                  std::optional<qint64> value)
+{
+    auto versions = versionsWhere(name, condition, value);
+    if (!versions)
+        return tl::unexpected(versions.error());
+    if (versions->empty())
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("There is no such version of \"%1\".").arg(name), name);
-    PromptVersion version;
-    version.prompt = name;
-    version.number = int(statement->integer(1));
-    version.hash = statement->qtext(2);
-    const QString where = QStringLiteral("%1@%2").arg(name).arg(version.number);
-    const nlohmann::json json = nlohmann::json::parse(statement->text(3), nullptr, false);
-    if (json.is_discarded())
-        return fail(ErrorCode::Io,
-                    QStringLiteral("The stored version is not JSON; the workspace was edited or damaged."),
-                    where);
-    auto content = PromptContent::fromJson(json);
-    if (!content)
-        return fail(ErrorCode::Io,
-                    QStringLiteral("The stored version is not a prompt (%1: %2).")
-                        .arg(content.error().where, content.error().message),
-                    where);
-    version.content = std::move(*content);
-    if (!statement->isNull(4))
-        version.parent = int(statement->integer(4));
-    version.message = statement->qtext(5);
-    version.author = statement->qtext(6);
-    version.createdAt = fromMs(statement->integer(7));
-    auto labels = labelsOf(statement->integer(0));
-    if (!labels)
-        return tl::unexpected(labels.error());
-    version.labels = std::move(*labels);
-    return version;
+    return std::move(versions->front());
 }
 
 Result<SaveOutcome> PromptLibrary::save(const QString &name, const PromptContent &content,
@@ -320,25 +337,8 @@ Result<PromptVersion> PromptLibrary::resolve(const QString &reference)
 
 Result<std::vector<PromptVersion>> PromptLibrary::history(const QString &name)
 {
-    auto id = requirePromptId(name);
-    if (!id)
-        return tl::unexpected(id.error());
-    auto statement =
-        m_database.prepare("SELECT number FROM prompt_versions WHERE prompt_id = ?1 ORDER BY number DESC");
-    if (!statement)
-        return tl::unexpected(statement.error());
-    LATHE_TRY(statement->bind(1, std::int64_t(*id)));
-    std::vector<int> numbers;
-    LATHE_TRY(
-        statement->forEachRow([&](const SqliteStatement &row) { numbers.push_back(int(row.integer(0))); }));
-    std::vector<PromptVersion> versions;
-    for (int number : numbers) {
-        auto version = versionWhere(name, "v.number = ?2", number);
-        if (!version)
-            return tl::unexpected(version.error());
-        versions.push_back(std::move(*version));
-    }
-    return versions;
+    LATHE_TRY(requirePromptId(name));
+    return versionsWhere(name, "1", std::nullopt);
 }
 
 Result<std::vector<PromptSummary>> PromptLibrary::list()

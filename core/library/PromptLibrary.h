@@ -122,10 +122,13 @@ public:
 private:
     Result<std::optional<qint64>> promptId(const QString &name);
     Result<qint64> requirePromptId(const QString &name);
-    /** The version of `name` that `condition` (SQL over `v` and `p`, with `value` as ?2) picks. */
+    /** The versions of `name` that `condition` (SQL over `v` and `p`, with `value` as ?2) picks,
+     *  newest first, each with its labels. */
+    Result<std::vector<PromptVersion>> versionsWhere(const QString &name, std::string_view condition,
+                                                     std::optional<qint64> value);
+    /** The one version `condition` picks; none is an error naming the prompt. */
     Result<PromptVersion> versionWhere(const QString &name, std::string_view condition,
                                        std::optional<qint64> value);
-    Result<QStringList> labelsOf(qint64 versionId);
 
     Store::SqliteDatabase &m_database;
     Clock m_clock;
