@@ -279,8 +279,8 @@ int promptCommand(const QStringList &arguments)
             std::find_if(scenarios->begin(), scenarios->end(),
                          [](const Library::Scenario &each) { return each.name == u"default"; });
         if (scenario != scenarios->end() || !scenarios->empty())
-            document.sample =
-                Library::sampleOfScenario(scenario != scenarios->end() ? *scenario : scenarios->front());
+            document.sample = Library::sampleOfScenario(
+                scenario != scenarios->end() ? *scenario : scenarios->front(), version->content.variables);
         const Library::PromptyText written = Library::writePrompty(document);
         writeNotes(written.notes);
         const QString out = parser.value(QStringLiteral("prompty"));

@@ -60,10 +60,14 @@ namespace
 /** Where the body starts after a front matter: the line after its closing "---", else 0. */
 qsizetype bodyStartLine(const QStringList &lines)
 {
-    if (lines.isEmpty() || lines.front().trimmed() != u"---")
+    // As readPrompty fences it: exactly "---", a Windows line end allowed.
+    const auto isFence = [](const QString &line) {
+        return line == u"---" || line == u"---\r";
+    };
+    if (lines.isEmpty() || !isFence(lines.front()))
         return 0;
     for (qsizetype i = 1; i < lines.size(); ++i) {
-        if (lines[i].trimmed() == u"---")
+        if (isFence(lines[i]))
             return i + 1;
     }
     return 0;

@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 
 #include "PromptLibrary.h"
+#include "PromptRendering.h"
 
 namespace Lathe::Library
 {
@@ -902,22 +903,15 @@ PromptyText writePrompty(const PromptyDocument &document)
     return written;
 }
 
-nlohmann::json scenarioValueJson(const QString &text)
-{
-    const QString trimmed = text.trimmed();
-    if (trimmed.startsWith(u'[') || trimmed.startsWith(u'{')) {
-        nlohmann::json parsed = nlohmann::json::parse(trimmed.toStdString(), nullptr, false);
-        if (!parsed.is_discarded())
-            return parsed;
-    }
-    return text.toStdString();
-}
-
-nlohmann::json sampleOfScenario(const Scenario &scenario)
+nlohmann::json sampleOfScenario(const Scenario &scenario,
+                                const std::map<QString, VariableDeclaration> &variables)
 {
     nlohmann::json sample = nlohmann::json::object();
-    for (const auto &[name, value] : scenario.values)
-        sample[name.toStdString()] = scenarioValueJson(value);
+    for (const auto &[name, value] : scenario.values) {
+        const auto declared = variables.find(name);
+        sample[name.toStdString()] = valueFromTypedText(
+            value, declared != variables.end() ? declared->second.type : VariableType::Any);
+    }
     return sample;
 }
 

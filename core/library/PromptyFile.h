@@ -51,13 +51,9 @@ struct PromptyText
 /** The document as a Prompty v1 file; the document's own notes are not written. */
 PromptyText writePrompty(const PromptyDocument &document);
 
-/**
- * A scenario value as the user typed it, as JSON: text starting with "[" or "{" that parses is
- * JSON, anything else a string. The same rule the Variables panel runs with.
- */
-nlohmann::json scenarioValueJson(const QString &text);
-/** A scenario's values as a sample object, by that rule. */
-nlohmann::json sampleOfScenario(const Scenario &scenario);
+/** A scenario's values as a sample object, each read as its declared type says (valueFromTypedText). */
+nlohmann::json sampleOfScenario(const Scenario &scenario,
+                                const std::map<QString, VariableDeclaration> &variables);
 /** A sample object as scenario values: strings as their text, anything else as its JSON. */
 std::map<QString, QString> scenarioValuesOfSample(const nlohmann::json &sample);
 

@@ -643,8 +643,13 @@ void TestPrompty::scenarioValuesAndSamplesConvert()
         u"default"_qs,
         {{u"n"_qs, u"42"_qs}, {u"list"_qs, u" [1, 2]"_qs}, {u"broken"_qs, u"{not json"_qs}},
         {}};
-    const json sample = Lathe::Library::sampleOfScenario(scenario);
+    const json sample = Lathe::Library::sampleOfScenario(scenario, {});
     QVERIFY(sample == json({{"n", "42"}, {"list", {1, 2}}, {"broken", "{not json"}}));
+    // A declared type reads the typed value as that type.
+    const json typed = Lathe::Library::sampleOfScenario(
+        scenario, {{u"n"_qs, {Lathe::Library::VariableType::Integer, std::nullopt, QString()}},
+                   {u"list"_qs, {Lathe::Library::VariableType::String, std::nullopt, QString()}}});
+    QVERIFY(typed == json({{"n", 42}, {"list", " [1, 2]"}, {"broken", "{not json"}}));
     const auto values = Lathe::Library::scenarioValuesOfSample(sample);
     QCOMPARE(values.at(u"n"_qs), u"42"_qs);
     QCOMPARE(values.at(u"list"_qs), u"[1,2]"_qs);
