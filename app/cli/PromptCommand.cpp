@@ -8,9 +8,9 @@
 #include <QSaveFile>
 
 #include "CliSupport.h"
-#include "base/Utf8.h"
 #include "library/PromptDiff.h"
 #include "library/PromptLibrary.h"
+#include "library/PromptyExchange.h"
 #include "library/PromptyFile.h"
 #include "store/Workspace.h"
 
@@ -108,14 +108,10 @@ void writeNotes(const std::vector<Library::PromptyNote> &notes)
 /** A role-marked text or a whole .prompty file ("-": stdin), read with its notes on stderr. */
 Result<Library::PromptyDocument> readPromptyInput(const QString &file)
 {
-    const QString source = file == u"-" ? u"stdin"_qs : file;
     const auto bytes = readInputFile(file);
     if (!bytes)
         return tl::unexpected(bytes.error());
-    if (const auto offset = firstInvalidUtf8Offset(*bytes))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("not UTF-8 at byte %1; save the file as UTF-8").arg(*offset), source);
-    auto document = Library::readPrompty(QString::fromUtf8(*bytes), source);
+    auto document = Library::readPromptyBytes(*bytes, file == u"-" ? u"stdin"_qs : file);
     if (document)
         writeNotes(document->notes);
     return document;
@@ -265,23 +261,10 @@ int promptCommand(const QStringList &arguments)
         const auto version = library.resolve(positional[1]);
         if (!version)
             return failWith(version.error());
-        Library::PromptyDocument document;
-        document.content = version->content;
-        document.name = version->prompt;
-        const auto tags = library.tags(version->prompt);
-        if (!tags)
-            return failWith(tags.error());
-        document.tags = *tags;
-        const auto scenarios = library.scenarios(version->prompt);
-        if (!scenarios)
-            return failWith(scenarios.error());
-        const auto scenario =
-            std::find_if(scenarios->begin(), scenarios->end(),
-                         [](const Library::Scenario &each) { return each.name == u"default"; });
-        if (scenario != scenarios->end() || !scenarios->empty())
-            document.sample = Library::sampleOfScenario(
-                scenario != scenarios->end() ? *scenario : scenarios->front(), version->content.variables);
-        const Library::PromptyText written = Library::writePrompty(document);
+        const auto document = Library::promptyOfVersion(library, *version);
+        if (!document)
+            return failWith(document.error());
+        const Library::PromptyText written = Library::writePrompty(*document);
         writeNotes(written.notes);
         const QString out = parser.value(QStringLiteral("prompty"));
         if (out == u"-") {
@@ -303,37 +286,21 @@ int promptCommand(const QStringList &arguments)
         const auto document = readPromptyInput(in);
         if (!document)
             return fileError(document.error());
-        const QString name = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))
-                             : !document->name.isEmpty()          ? document->name
-                             : in == u"-"                         ? QString()
-                                                                  : QFileInfo(in).completeBaseName();
+        const QString name = parser.isSet(QStringLiteral("name"))
+                                 ? parser.value(QStringLiteral("name"))
+                                 : Library::importName(*document, in == u"-" ? QString() : in);
         if (name.isEmpty())
             return usageError(kCommand, QStringLiteral("the file names no prompt; give --name"));
         if (const auto problem = PromptLibrary::nameProblem(name))
             return usageError(
                 kCommand,
                 QStringLiteral("cannot name a prompt \"%1\": %2 (give --name)").arg(name, *problem));
-        const auto saved =
-            library.save(name, document->content, parser.value(QStringLiteral("message")), author);
-        if (!saved)
-            return failWith(saved.error());
-        if (!document->tags.isEmpty()) {
-            QStringList tags;
-            for (const QString &tag : document->tags) {
-                if (const auto problem = PromptLibrary::tagProblem(tag))
-                    writeNotes({{u"tags"_qs, QStringLiteral("\"%1\" is not kept: %2").arg(tag, *problem)}});
-                else
-                    tags << tag;
-            }
-            if (const auto set = library.setTags(name, tags); !set)
-                return failWith(set.error());
-        }
-        if (document->sample.is_object() && !document->sample.empty()) {
-            const Library::Scenario sample{
-                u"sample"_qs, Library::scenarioValuesOfSample(document->sample), {}};
-            if (const auto kept = library.saveScenario(name, sample); !kept)
-                return failWith(kept.error());
-        }
+        const auto imported =
+            Library::importPrompty(library, *document, name, parser.value(QStringLiteral("message")), author);
+        if (!imported)
+            return failWith(imported.error());
+        writeNotes(imported->notes);
+        const auto *saved = &imported->saved;
         reportSave(*saved);
         return ExitOk;
     }
