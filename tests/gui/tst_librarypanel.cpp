@@ -57,6 +57,7 @@ private Q_SLOTS:
     void foldersAndTagsFileThePrompts();
     void frontMatterDeclaresTypesAndDefaults();
     void rolesAreShownAndVariableNamesCompleted();
+    void promptyFilesComeInAndGoOut();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -467,6 +468,43 @@ void TestLibraryPanel::rolesAreShownAndVariableNamesCompleted()
     QTest::keyClicks(m_editor, u" plain"_qs);
     QTest::keyClick(m_editor, Qt::Key_Space, Qt::ControlModifier);
     QVERIFY(!m_editor->isListActive());
+}
+
+void TestLibraryPanel::promptyFilesComeInAndGoOut()
+{
+    const QString in = m_dir->filePath(u"greeter.prompty"_qs);
+    QFile file(in);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        "---\nname: greeter\ntags: [demo]\nmodel:\n  api: chat\n  connection:\n    api_key: sk-secret\n"
+        "inputs:\n  who:\n    type: string\n    default: you\nsample:\n  who: Ada\ntemplate: mustache\n---\n"
+        "system:\nBe kind.\n\nuser:\nHi {{who}}.\n");
+    file.close();
+    const auto imported = m_window->importPromptyFile(in, u"imports/greeter"_qs);
+    QVERIFY2(imported, imported ? "" : qPrintable(imported.error().toString()));
+    QCOMPARE(imported->saved.version.number, 1);
+    // Filed with its tags and its sample, shown in the library, and open in the editor.
+    QVERIFY(m_panel->shownPrompts().contains(u"imports/greeter v1  #demo"_qs));
+    QCOMPARE(m_library->scenarios(u"imports/greeter"_qs)->front().values.at(u"who"_qs), u"Ada"_qs);
+    QVERIFY2(m_editor->text().startsWith(u"---\n"), qPrintable(m_editor->text()));
+    QVERIFY(m_editor->text().contains(u"Hi {{who}}."));
+    QCOMPARE(m_window->windowTitle(), u"imports/greeter v1 – Lathe"_qs);
+
+    const QString out = m_dir->filePath(u"out.prompty"_qs);
+    const auto notes = m_window->exportPromptyFile(u"imports/greeter@1"_qs, out);
+    QVERIFY2(notes, notes ? "" : qPrintable(notes.error().toString()));
+    QVERIFY(notes->empty());
+    const auto back = Library::readPromptyFile(out);
+    QVERIFY(back);
+    QCOMPARE(back->content.hash(), imported->saved.version.content.hash());
+    QCOMPARE(back->tags, QStringList{u"demo"_qs});
+    QCOMPARE(back->name, u"imports/greeter"_qs);
+    QFile written(out);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QVERIFY(!written.readAll().contains("sk-secret")); // a key in the file is never kept
+
+    QVERIFY(!m_window->exportPromptyFile(u"imports/greeter@7"_qs, out));
+    QVERIFY(!m_window->importPromptyFile(m_dir->filePath(u"missing.prompty"_qs), u"x"_qs));
 }
 
 QTEST_MAIN(TestLibraryPanel)

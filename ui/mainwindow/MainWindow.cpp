@@ -15,8 +15,10 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -336,6 +338,13 @@ void MainWindow::buildMenus()
     });
     findPrompt->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     findPrompt->setEnabled(m_library != nullptr);
+    fileMenu->addSeparator();
+    auto *importPrompty =
+        fileMenu->addAction(tr("&Import Prompty…"), this, &MainWindow::importPromptyInteractively);
+    importPrompty->setEnabled(m_library != nullptr);
+    auto *exportPrompty =
+        fileMenu->addAction(tr("&Export Prompty…"), this, &MainWindow::exportPromptyInteractively);
+    exportPrompty->setEnabled(m_library != nullptr);
     fileMenu->addSeparator();
     auto *newWorkspace = fileMenu->addAction(tr("&New Workspace…"), this, [this] { chooseWorkspace(true); });
     newWorkspace->setObjectName(QStringLiteral("newWorkspaceAction"));
@@ -1063,6 +1072,132 @@ Result<Library::SaveOutcome> MainWindow::saveVersion(const QString &name, const 
         m_libraryPanel->selectVersion(name, saved->version.number);
     }
     return saved;
+}
+
+namespace
+{
+
+QString notesText(const std::vector<Library::PromptyNote> &notes)
+{
+    QStringList lines;
+    for (const Library::PromptyNote &note : notes)
+        lines << QStringLiteral("• %1: %2").arg(note.where, note.what);
+    return lines.join(u'\n');
+}
+
+} // namespace
+
+void MainWindow::importPromptyInteractively()
+{
+    if (!m_library)
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import Prompty"), QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+        tr("Prompty files (*.prompty);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    const auto document = Library::readPromptyFile(path);
+    if (!document) {
+        QMessageBox::warning(this, tr("Import Prompty"),
+                             tr("The file could not be read.\n\n%1").arg(document.error().toString()));
+        return;
+    }
+    bool accepted = false;
+    const QString name =
+        QInputDialog::getText(this, tr("Import Prompty"), tr("Save it in the library as:"), QLineEdit::Normal,
+                              Library::importName(*document, path), &accepted)
+            .trimmed();
+    if (!accepted || name.isEmpty())
+        return;
+    const auto imported = importPromptyFile(path, name);
+    if (!imported) {
+        QMessageBox::warning(this, tr("Import Prompty"), imported.error().toString());
+        return;
+    }
+    std::vector<Library::PromptyNote> notes = document->notes;
+    notes.insert(notes.end(), imported->notes.begin(), imported->notes.end());
+    if (!notes.empty())
+        QMessageBox::information(this, tr("Import Prompty"),
+                                 tr("Imported as %1 v%2. What Lathe did not keep:\n\n%3")
+                                     .arg(name)
+                                     .arg(imported->saved.version.number)
+                                     .arg(notesText(notes)));
+}
+
+Result<Library::PromptyImport> MainWindow::importPromptyFile(const QString &path, const QString &name)
+{
+    if (!m_library)
+        return fail(ErrorCode::InvalidArgument, tr("No workspace is open."));
+    const auto document = Library::readPromptyFile(path);
+    if (!document)
+        return tl::unexpected(document.error());
+    auto imported = Library::importPrompty(*m_library, *document, name,
+                                           tr("Imported from %1").arg(QFileInfo(path).fileName()),
+                                           qEnvironmentVariable("USER"));
+    if (!imported)
+        return imported;
+    if (m_libraryPanel) {
+        m_libraryPanel->refresh();
+        m_libraryPanel->selectVersion(name, imported->saved.version.number);
+    }
+    openVersion(imported->saved.version);
+    return imported;
+}
+
+void MainWindow::exportPromptyInteractively()
+{
+    if (!m_library)
+        return;
+    QString reference;
+    if (m_libraryPanel && m_libraryPanel->selectedPrompt() && m_libraryPanel->selectedVersion())
+        reference = QStringLiteral("%1@%2")
+                        .arg(*m_libraryPanel->selectedPrompt())
+                        .arg(*m_libraryPanel->selectedVersion());
+    else if (!m_openPrompt.isEmpty() && m_openVersion)
+        reference = QStringLiteral("%1@%2").arg(m_openPrompt).arg(*m_openVersion);
+    if (reference.isEmpty()) {
+        statusBar()->showMessage(tr("Select a version in the library to export, or save the prompt first."),
+                                 6000);
+        return;
+    }
+    const QString base = reference.section(u'@', 0, 0).section(u'/', -1);
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export %1").arg(reference),
+                                     QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                                         .filePath(base + u".prompty"),
+                                     tr("Prompty files (*.prompty)"));
+    if (path.isEmpty())
+        return;
+    const auto notes = exportPromptyFile(reference, path);
+    if (!notes) {
+        QMessageBox::warning(this, tr("Export Prompty"), notes.error().toString());
+        return;
+    }
+    if (!notes->empty())
+        QMessageBox::information(
+            this, tr("Export Prompty"),
+            tr("Exported %1. What the file cannot say:\n\n%2").arg(reference, notesText(*notes)));
+    else
+        statusBar()->showMessage(tr("Exported %1 to %2.").arg(reference, QDir::toNativeSeparators(path)),
+                                 6000);
+}
+
+Result<std::vector<Library::PromptyNote>> MainWindow::exportPromptyFile(const QString &reference,
+                                                                        const QString &path)
+{
+    if (!m_library)
+        return fail(ErrorCode::InvalidArgument, tr("No workspace is open."));
+    const auto version = m_library->resolve(reference);
+    if (!version)
+        return tl::unexpected(version.error());
+    const auto document = Library::promptyOfVersion(*m_library, *version);
+    if (!document)
+        return tl::unexpected(document.error());
+    const Library::PromptyText written = Library::writePrompty(*document);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(written.text.toUtf8()) < 0 || !file.commit())
+        return fail(ErrorCode::Io, tr("cannot write: %1").arg(file.errorString()), path);
+    return written.notes;
 }
 
 void MainWindow::openVersion(const Library::PromptVersion &version)

@@ -12,6 +12,7 @@
 #include "catalog/InputEstimate.h"
 #include "library/DraftStore.h"
 #include "library/PromptLibrary.h"
+#include "library/PromptyExchange.h"
 #include "providers/LocalServerDiscovery.h"
 #include "providers/StreamHub.h"
 
@@ -77,6 +78,15 @@ public:
     void saveVersionInteractively();
     /** Saves the editor's prompt, the model and an active response schema as a version of `name`. */
     Result<Library::SaveOutcome> saveVersion(const QString &name, const QString &message);
+    /** File ▸ Import Prompty: asks for a .prompty file and a name, files it, and opens it. */
+    void importPromptyInteractively();
+    /** Files the .prompty file at `path` as a version of `name` and opens it; notes are returned. */
+    Result<Library::PromptyImport> importPromptyFile(const QString &path, const QString &name);
+    /** File ▸ Export Prompty: the version selected in the library (or the one open) to a file. */
+    void exportPromptyInteractively();
+    /** Writes the version `reference` names (NAME@N) as a .prompty file at `path`; notes are returned. */
+    Result<std::vector<Library::PromptyNote>> exportPromptyFile(const QString &reference,
+                                                                const QString &path);
     /** Puts a library version in the editor (and its model in the endpoint bar). */
     void openVersion(const Library::PromptVersion &version);
     /** Keeps the Variables panel's scenario with the open library prompt. */
