@@ -240,6 +240,12 @@ void TestLibraryPanel::labelsMoveFromTheHistory()
     QCOMPARE(m_panel->selectedVersion(), std::optional<int>(1)); // the selection stays
     QCOMPARE(m_panel->shownVersions(), (QStringList{u"v2  name Acme"_qs, u"v1 production first"_qs}));
     QVERIFY(m_panel->shownPrompts().contains(u"support/triage v2 production@1"_qs));
+    // Every move is listed, newest first, under the diff.
+    const QString diff = m_panel->shownDiff();
+    QVERIFY2(diff.contains(u"Label moves"), qPrintable(diff));
+    const qsizetype back = diff.indexOf(u"production: v2 → v1");
+    const qsizetype first = diff.indexOf(u"production: new → v2");
+    QVERIFY(back >= 0 && first > back);
     const auto refused = m_panel->labelSelectedVersion(u"Not A Label"_qs);
     QVERIFY(!refused);
     QVERIFY(refused.error().message.contains(u"lower-case"));

@@ -464,6 +464,7 @@ std::optional<int> LibraryPanel::selectedVersion() const
 void LibraryPanel::showHistory()
 {
     m_history.clear();
+    m_labelMoves.clear();
     m_versionModel->removeRows(0, m_versionModel->rowCount());
     m_diff->clear();
     const std::optional<QString> name = selectedPrompt();
@@ -475,6 +476,12 @@ void LibraryPanel::showHistory()
         return;
     }
     m_history = std::move(*history);
+    auto moves = m_library->labelMoves(*name);
+    if (!moves) {
+        Q_EMIT problem(moves.error().toString());
+        return;
+    }
+    m_labelMoves = std::move(*moves);
     m_historyTitle->setText(tr("History of %1: %n version(s)", nullptr, int(m_history.size())).arg(*name));
     for (const Library::PromptVersion &version : m_history) {
         QList<QStandardItem *> row{
@@ -509,6 +516,20 @@ void LibraryPanel::showDiff()
                        ? tr("<p><b>v%1</b> against v%2</p>").arg(version.number).arg(parent->number)
                        : tr("<p><b>v%1</b>, the first version</p>").arg(version.number);
     html += diffHtml(Library::diffPrompts(before, version.content));
+    // Where the labels have pointed, newest first: what was live when.
+    if (!m_labelMoves.empty()) {
+        html += tr("<p style=\"margin:10px 0 2px 0\"><b>Label moves</b></p>");
+        for (const Library::LabelMove &move : m_labelMoves) {
+            const QString from = move.fromVersion ? QStringLiteral("v%1").arg(*move.fromVersion) : tr("new");
+            QString line = QStringLiteral("%1: %2 → v%3 · %4")
+                               .arg(move.label, from)
+                               .arg(move.toVersion)
+                               .arg(QLocale().toString(move.at.toLocalTime(), QLocale::ShortFormat));
+            if (!move.author.isEmpty())
+                line += tr(" by %1").arg(move.author);
+            html += QStringLiteral("<div>%1</div>").arg(line.toHtmlEscaped());
+        }
+    }
     m_diff->setHtml(html);
 }
 

@@ -24,9 +24,9 @@ namespace Lathe::Ui
 /**
  * The prompt library beside the editor: a search field (full-text, as you type; "#tag" filters)
  * and a tag filter, the prompts in folders by the "/" in their names with their latest version,
- * labels and tags, the selected prompt's versions newest first, and what
- * the selected version changed from the one before it. Keyboard first: Down from the search
- * goes to the list, Enter on a prompt or a version opens it.
+ * labels and tags, the selected prompt's versions newest first, what the selected version
+ * changed from the one before it, and where its labels have pointed. Keyboard first: Down from
+ * the search goes to the list, Enter on a prompt or a version opens it.
  */
 class LibraryPanel final : public QWidget
 {
@@ -99,6 +99,7 @@ private:
     QTextBrowser *m_diff;
     QTimer m_searchDelay;
     std::vector<Library::PromptVersion> m_history;   // of the selected prompt, newest first
+    std::vector<Library::LabelMove> m_labelMoves;    // of the selected prompt, newest first
     std::vector<Library::PromptSummary> m_summaries; // the whole library by name, read on refresh()
     QHash<QString, std::size_t> m_summaryByName;
     std::vector<QStandardItem *> m_promptItems; // the prompts shown (not folders), in order
