@@ -323,9 +323,15 @@ void TestLibraryPanel::tagsAreTintedAndTemplateErrorsSquiggled()
     // The error is in message 2 at its line 1, column 3: the editor's line 4, column 2.
     QTRY_VERIFY(m_editor->isProblemAt(4, 2));
     QVERIFY(!m_editor->isProblemAt(1, 8));
-    m_editor->setText(u"Fine {{now}}"_qs);
+    m_editor->setText(u"Fine {{now}} {{#items}}{{.}}{{/items}}"_qs);
     QTRY_VERIFY(m_editor->isTagAt(0, 6));
     QVERIFY(!m_editor->isProblemAt(0, 6));
+    QVERIFY(!m_editor->isSectionAt(0, 6));
+    // Sections have their own tint.
+    QVERIFY(m_editor->isSectionAt(0, 14));
+    QVERIFY(!m_editor->isTagAt(0, 14));
+    QVERIFY(m_editor->isTagAt(0, 24));
+    QVERIFY(m_editor->isSectionAt(0, 29));
 }
 
 void TestLibraryPanel::foldersAndTagsFileThePrompts()

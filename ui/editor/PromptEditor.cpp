@@ -15,6 +15,7 @@ namespace
 constexpr int kTagIndicator = 8; // Scintilla leaves 0-7 to lexers
 constexpr int kProblemIndicator = 9;
 constexpr int kFrontMatterIndicator = 10;
+constexpr int kSectionIndicator = 11;
 constexpr int kRoleMargin = 1;
 constexpr int kVariableList = 1; // the id of the user list of variable names
 
@@ -70,6 +71,9 @@ PromptEditor::PromptEditor(QWidget *parent)
     setIndicatorDrawUnder(true, kTagIndicator);
     indicatorDefine(SquiggleIndicator, kProblemIndicator);
     setIndicatorForegroundColor(QColor(0xd0, 0x1c, 0x2c), kProblemIndicator);
+    indicatorDefine(StraightBoxIndicator, kSectionIndicator);
+    setIndicatorForegroundColor(QColor(0xf5, 0x9e, 0x0b, 80), kSectionIndicator);
+    setIndicatorDrawUnder(true, kSectionIndicator);
     indicatorDefine(TextColorIndicator, kFrontMatterIndicator);
     setIndicatorForegroundColor(QColor(0x6b, 0x72, 0x80), kFrontMatterIndicator);
 
@@ -230,14 +234,17 @@ bool PromptEditor::event(QEvent *event)
 void PromptEditor::showTemplateMarks(std::optional<std::pair<int, int>> problem)
 {
     const int lastLine = std::max(0, lines() - 1);
-    clearIndicatorRange(0, 0, lastLine, lineLength(lastLine), kTagIndicator);
-    clearIndicatorRange(0, 0, lastLine, lineLength(lastLine), kProblemIndicator);
-    static const QRegularExpression kTag(QStringLiteral("\\{\\{.*?\\}\\}\\}?"));
+    for (const int indicator : {kTagIndicator, kSectionIndicator, kProblemIndicator})
+        clearIndicatorRange(0, 0, lastLine, lineLength(lastLine), indicator);
+    static const QRegularExpression kTag(QStringLiteral("\\{\\{(\\s*[#^/]?).*?\\}\\}\\}?"));
     for (int line = 0; line < lines(); ++line) {
         const QString lineText = text(line);
         for (auto match = kTag.globalMatch(lineText); match.hasNext();) {
             const auto tag = match.next();
-            fillIndicatorRange(line, int(tag.capturedStart()), line, int(tag.capturedEnd()), kTagIndicator);
+            // Sections ({{#…}}, {{^…}}, {{/…}}) in another tint than the values they hold.
+            const bool section = !tag.captured(1).trimmed().isEmpty();
+            fillIndicatorRange(line, int(tag.capturedStart()), line, int(tag.capturedEnd()),
+                               section ? kSectionIndicator : kTagIndicator);
         }
     }
     if (problem && problem->first >= 0 && problem->first < lines()) {
@@ -255,6 +262,12 @@ bool PromptEditor::isTagAt(int line, int column) const
 {
     const long position = positionFromLineIndex(line, column);
     return SendScintilla(SCI_INDICATORVALUEAT, kTagIndicator, position) != 0;
+}
+
+bool PromptEditor::isSectionAt(int line, int column) const
+{
+    const long position = positionFromLineIndex(line, column);
+    return SendScintilla(SCI_INDICATORVALUEAT, kSectionIndicator, position) != 0;
 }
 
 bool PromptEditor::isProblemAt(int line, int column) const

@@ -29,12 +29,13 @@ public:
     explicit PromptEditor(QWidget *parent = nullptr);
 
     /**
-     * Marks every {{tag}} with a tinted box, and the template error at `problemLine`,
-     * `problemColumn` (0-based, in characters) with a red squiggle to the end of its line.
+     * Marks every {{tag}} with a tinted box (sections in their own tint), and the template error at
+     * `problemLine`, `problemColumn` (0-based, in characters) with a red squiggle to the end of its line.
      */
     void showTemplateMarks(std::optional<std::pair<int, int>> problem);
     /** Whether the character at `line`, `column` is marked as a tag / as the problem (for tests). */
     bool isTagAt(int line, int column) const;
+    bool isSectionAt(int line, int column) const;
     bool isProblemAt(int line, int column) const;
 
     /** Shows the messages' roles and the front matter of the text as `layout` finds them. */
