@@ -246,6 +246,16 @@ void TestLibraryPanel::labelsMoveFromTheHistory()
     const qsizetype back = diff.indexOf(u"production: v2 → v1");
     const qsizetype first = diff.indexOf(u"production: new → v2");
     QVERIFY(back >= 0 && first > back);
+    // Ctrl+R on an old version makes it the newest again, as a new version.
+    m_panel->selectVersion(u"support/triage"_qs, 1);
+    auto *versions = m_window->findChild<QTreeView *>(u"libraryVersions"_qs);
+    versions->setFocus();
+    QTest::keyClick(versions, Qt::Key_R, Qt::ControlModifier);
+    QCOMPARE(m_panel->selectedVersion(), std::optional<int>(3));
+    QCOMPARE(m_library->resolve(u"support/triage@3"_qs)->hash,
+             m_library->resolve(u"support/triage@1"_qs)->hash);
+    QVERIFY2(m_panel->shownVersions().front().startsWith(u"v3 "),
+             qPrintable(m_panel->shownVersions().front()));
     const auto refused = m_panel->labelSelectedVersion(u"Not A Label"_qs);
     QVERIFY(!refused);
     QVERIFY(refused.error().message.contains(u"lower-case"));

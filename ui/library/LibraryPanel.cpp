@@ -195,7 +195,12 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
     connect(m_prompts, &QTreeView::activated, this, [this] { openSelected(false); });
     connect(m_versions, &QTreeView::activated, this, [this] { openSelected(true); });
     addListAction(m_versions, tr("Set &Label…"), Qt::Key_L, [this] { labelSelectedVersionInteractively(); });
-    m_versions->setToolTip(tr("Enter opens the version; Ctrl+L points a label at it."));
+    addListAction(m_versions, tr("Roll &Back to This Version"), Qt::Key_R, [this] {
+        if (const auto rolled = rollBackToSelectedVersion(); !rolled)
+            Q_EMIT problem(rolled.error().toString());
+    });
+    m_versions->setToolTip(
+        tr("Enter opens the version; Ctrl+L points a label at it; Ctrl+R makes it the latest again."));
     addListAction(m_prompts, tr("Edit &Tags…"), Qt::Key_T, [this] { editSelectedTagsInteractively(); });
     m_prompts->setToolTip(tr("Enter opens the latest version; Ctrl+T edits the prompt's tags."));
     m_search->installEventFilter(this);
@@ -251,6 +256,20 @@ Result<Library::LabelMove> LibraryPanel::labelSelectedVersion(const QString &lab
     if (moved)
         refresh();
     return moved;
+}
+
+Result<Library::SaveOutcome> LibraryPanel::rollBackToSelectedVersion()
+{
+    const std::optional<QString> prompt = selectedPrompt();
+    const std::optional<int> version = selectedVersion();
+    if (!prompt || !version || !m_library)
+        return fail(ErrorCode::InvalidArgument, tr("Select a version first."));
+    auto rolled = m_library->rollBack(*prompt, *version, qEnvironmentVariable("USER"));
+    if (rolled) {
+        refresh();
+        selectVersion(*prompt, rolled->version.number);
+    }
+    return rolled;
 }
 
 void LibraryPanel::refresh()

@@ -47,6 +47,8 @@ public:
     void focusSearch();
     /** Asks which label to point at the selected version (Ctrl+L in the history), then does. */
     void labelSelectedVersionInteractively();
+    /** Saves the selected version again as the newest (Ctrl+R in the history), and selects it. */
+    Result<Library::SaveOutcome> rollBackToSelectedVersion();
     /** Asks for the selected prompt's tags (Ctrl+T in the list), then sets them. */
     void editSelectedTagsInteractively();
     /** Files the selected prompt under exactly `tags`. */
