@@ -2,6 +2,7 @@
 #include "PromptContent.h"
 
 #include <QCryptographicHash>
+#include <QRegularExpression>
 #include <QStringList>
 
 #include "PromptyFile.h"
@@ -151,6 +152,27 @@ std::optional<VariableType> variableTypeFromName(const QString &name)
         if (name == QStringView(known))
             return type;
     return std::nullopt;
+}
+
+std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QString &where)
+{
+    static const QRegularExpression kPlace(
+        QStringLiteral("^(?:prompt|message (\\d+) \\([a-z]+\\)):(\\d+)(?::(\\d+))?"));
+    const QRegularExpressionMatch match = kPlace.match(where);
+    if (!match.hasMatch())
+        return std::nullopt;
+    int line = match.captured(2).toInt() - 1;
+    const int column = std::max(0, match.captured(3).toInt() - 1);
+    if (match.hasCaptured(1) && !match.captured(1).isEmpty()) {
+        const std::vector<int> starts = promptTextMessageLines(text);
+        const auto message = std::size_t(match.captured(1).toInt() - 1);
+        if (message >= starts.size())
+            return std::nullopt;
+        line += starts[message];
+    }
+    if (line < 0)
+        return std::nullopt;
+    return std::pair{line, column};
 }
 
 PromptTextLayout promptTextLayout(const QString &text)

@@ -111,6 +111,12 @@ QString toPromptText(const PromptContent &content);
 /** For each message readPromptText() finds, the 0-based line of `text` where its text starts. */
 std::vector<int> promptTextMessageLines(const QString &text);
 
+/**
+ * Where in the editor's text an error's place ("prompt:3:5" in the front matter, "message 2
+ * (user):1:15" in a message) is, as a 0-based line and character column.
+ */
+std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QString &where);
+
 /** How the editor's text is laid out, for showing it: 0-based lines. */
 struct PromptTextLayout
 {

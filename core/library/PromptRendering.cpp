@@ -116,14 +116,8 @@ PromptVariables variablesOf(const PromptContent &content)
             Templates::MustacheTemplate::parse(std::string_view(utf8.constData(), std::size_t(utf8.size())),
                                                messageName(i, content.messages[i]));
         if (!parsed) {
-            if (!variables.problem) {
+            if (!variables.problem)
                 variables.problem = parsed.error();
-                // The error's place ends ":line:column", as MustacheTemplate writes it.
-                const QStringList parts = parsed.error().where.split(u':');
-                if (parts.size() >= 3)
-                    variables.problemPlace = {int(i),
-                                              {parts[parts.size() - 2].toInt(), parts.back().toInt()}};
-            }
             continue;
         }
         for (const Templates::TemplateName &name : parsed->names()) {

@@ -18,10 +18,8 @@ struct PromptVariables
     /** Top-level names, first use first ("customer" for {{customer.name}}); names used only
      *  inside a section may come from its items and are not listed. */
     QStringList names;
-    /** The first message that is not a valid template, and where. */
+    /** The first message that is not a valid template, and where ("message 2 (user):3:14"). */
     std::optional<Error> problem;
-    /** That place: the message's index and the 1-based line and column in its text. */
-    std::optional<std::pair<int, std::pair<int, int>>> problemPlace;
 };
 
 PromptVariables variablesOf(const PromptContent &content);

@@ -420,6 +420,16 @@ void TestPromptLibrary::promptTextTakesAFrontMatter()
     QCOMPARE(lines[starts[0]], u"Be {{tone}}."_qs);
     QCOMPARE(lines[starts[1]], u"{{question}}"_qs);
 
+    // An error's place becomes the editor's line and column.
+    using Place = std::optional<std::pair<int, int>>;
+    QCOMPARE(Lathe::Library::promptTextPlace(text, u"message 2 (user):1:3"_qs),
+             Place(std::pair{starts[1], 2}));
+    QCOMPARE(Lathe::Library::promptTextPlace(text, u"message 1 (system):1:4: x"_qs),
+             Place(std::pair{starts[0], 3}));
+    QCOMPARE(Lathe::Library::promptTextPlace(text, u"prompt:3:1"_qs), Place(std::pair{2, 0}));
+    QCOMPARE(Lathe::Library::promptTextPlace(text, u"prompt:3"_qs), Place(std::pair{2, 0}));
+    QCOMPARE(Lathe::Library::promptTextPlace(text, u"message 9 (user):1:1"_qs), Place());
+    QCOMPARE(Lathe::Library::promptTextPlace(text, u"variables.tone"_qs), Place());
     const auto broken = Lathe::Library::readPromptText(u"---\ninputs:\n  n: {type: nope}\n---\nuser:\nhi"_qs);
     QVERIFY(!broken);
     QVERIFY2(broken.error().where.startsWith(u"prompt:3"), qPrintable(broken.error().where));

@@ -276,6 +276,7 @@ void TestLibraryPanel::variablesAreFoundAndFilledInWhenRunning()
     QVERIFY(banner);
     QTRY_VERIFY2(banner->text().contains(u"No value is named \"audience\""), qPrintable(banner->text()));
     QVERIFY(banner->text().contains(u"message 1 (user):1:15"));
+    QVERIFY(m_editor->isProblemAt(0, 14)); // and the tag without a value is squiggled
 
     variables->setValue(u"audience"_qs, u"lawyers"_qs);
     variables->setValue(u"facts"_qs, u"[\"one\", \"two\"]"_qs);

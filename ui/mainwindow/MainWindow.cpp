@@ -17,7 +17,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
-#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
@@ -170,12 +169,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
         if (!content) {
             // The front matter is wrong: said in the Variables dock and squiggled at its place.
             m_variables->showProblem(content.error());
-            static const QRegularExpression kPlace(QStringLiteral("^prompt:(\\d+)(?::(\\d+))?"));
-            const QRegularExpressionMatch place = kPlace.match(content.error().where);
-            m_editor->showTemplateMarks(
-                place.hasMatch() ? std::optional(std::pair{place.captured(1).toInt() - 1,
-                                                           std::max(0, place.captured(2).toInt() - 1)})
-                                 : std::optional<std::pair<int, int>>{});
+            m_editor->showTemplateMarks(Library::promptTextPlace(text, content.error().where));
             return;
         }
         const Library::PromptVariables variables = m_variables->setPrompt(*content);
@@ -184,14 +178,8 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
             names << name;
         m_editor->setVariableNames(names);
         // Tags tinted in the editor, and a template error squiggled where it is.
-        std::optional<std::pair<int, int>> problem;
-        if (const auto &place = variables.problemPlace) {
-            const std::vector<int> starts = Library::promptTextMessageLines(text);
-            if (std::size_t(place->first) < starts.size())
-                problem = std::pair{starts[std::size_t(place->first)] + place->second.first - 1,
-                                    place->second.second - 1};
-        }
-        m_editor->showTemplateMarks(problem);
+        m_editor->showTemplateMarks(
+            variables.problem ? Library::promptTextPlace(text, variables.problem->where) : std::nullopt);
     });
     connect(m_editor, &QsciScintilla::textChanged, this, [this] { m_variablesDelay.start(); });
     m_scenarioDelay.setSingleShot(true);
@@ -523,6 +511,8 @@ void MainWindow::runPrompt()
             tr("Nothing was sent: %1: %2\nGive every variable a value in the Variables panel.")
                 .arg(rendered.error().where, rendered.error().message));
         statusBar()->showMessage(tr("A variable has no value; nothing was sent."), 6000);
+        // The tag without a value is squiggled until the text changes.
+        m_editor->showTemplateMarks(Library::promptTextPlace(prompt, rendered.error().where));
         return;
     }
     const Providers::ChatRequest &request = *rendered;
