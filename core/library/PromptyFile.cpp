@@ -434,24 +434,51 @@ Result<void> FrontMatterReader::readModel(const YAML::Node &model, PromptContent
         });
 }
 
+namespace
+{
+
+/** A parameter that looks like a credential: never kept in a version, whatever its place. */
+bool isCredentialKey(const QString &key)
+{
+    // Not every "token" is one: max_tokens is a limit, access_token a credential.
+    const QString lower = key.toLower().remove(u'-').remove(u'_');
+    if (lower == u"key" || lower == u"token")
+        return true;
+    for (const char16_t *part : {u"apikey", u"secret", u"password", u"authorization", u"accesstoken",
+                                 u"authtoken", u"apitoken", u"bearer"}) {
+        if (lower.contains(QStringView(part)))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 Result<void> FrontMatterReader::readParameters(const YAML::Node &parameters, PromptContent &content)
 {
     return forEachEntry(
         parameters, u"model.parameters"_qs,
         [&](const QString &key, const YAML::Node &value, const YAML::Mark &keyMark) -> Result<void> {
             const QString field = u"model.parameters."_qs + key;
+            if (isCredentialKey(key)) {
+                note(keyMark, field,
+                     QStringLiteral("not kept: keys live in the keychain or the environment"));
+                return {};
+            }
             auto parameter = json(value, field);
             if (!parameter)
                 return tl::unexpected(parameter.error());
-            if (key == u"response_format" && parameter->is_object() &&
-                parameter->value("type", "") == "json_schema") {
-                const nlohmann::json &format = (*parameter)["json_schema"];
-                if (!format.is_object() || !format.contains("schema"))
+            // Every lookup checks the type first: a half-typed front matter ("type:" with no
+            // value yet) must not throw out of nlohmann.
+            const auto type = parameter->is_object() ? parameter->find("type") : parameter->end();
+            if (key == u"response_format" && type != parameter->end() && *type == "json_schema") {
+                const auto format = parameter->find("json_schema");
+                if (format == parameter->end() || !format->is_object() || !format->contains("schema"))
                     return wrong(
                         value, field + u".json_schema.schema"_qs,
                         QStringLiteral("is missing: a json_schema response format needs its schema"));
-                content.responseSchema = format["schema"];
-                if (format.value("strict", true) != true)
+                content.responseSchema = (*format)["schema"];
+                if (const auto strict = format->find("strict"); strict != format->end() && *strict != true)
                     note(keyMark, field + u".json_schema.strict"_qs,
                          QStringLiteral("not kept: Lathe keeps the schema and asks for it strictly"));
                 return {};
@@ -492,7 +519,13 @@ Result<void> FrontMatterReader::readOptions(const YAML::Node &options, PromptCon
             }
             if (!option->is_object())
                 return wrong(value, field, QStringLiteral("must be a mapping of parameters"));
-            content.parameters.update(*option);
+            for (auto &[name, extra] : option->items()) {
+                if (isCredentialKey(QString::fromStdString(name)))
+                    note(keyMark, field + u'.' + QString::fromStdString(name),
+                         QStringLiteral("not kept: keys live in the keychain or the environment"));
+                else
+                    content.parameters[name] = std::move(extra);
+            }
             return {};
         });
 }
@@ -692,6 +725,12 @@ Result<PromptyDocument> readPrompty(const QString &text, const QString &source)
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("not valid YAML: %1").arg(QString::fromStdString(error.msg)),
                         reader.place(error.mark) + u": front matter");
+        } catch (const nlohmann::json::exception &error) {
+            // A value of a type the reader did not check for; named rather than fatal.
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("a value has an unexpected type: %1").arg(QString::fromUtf8(error.what())),
+                source + u": front matter");
         }
         bodyStart = close + 1;
         threads = reader.threadInputs();

@@ -65,6 +65,9 @@ private Q_SLOTS:
     void hostileYamlEndsInAnErrorNotACrashOrAHang_data();
     void hostileYamlEndsInAnErrorNotACrashOrAHang();
     void invalidUtf8IsReadAsReplacementCharacters();
+    void halfTypedParametersAreReadNotThrown_data();
+    void halfTypedParametersAreReadNotThrown();
+    void credentialsInParametersAreNeverKept();
     void writesTheStableV1Shape();
     void writeThenReadGivesTheDocumentBack_data();
     void writeThenReadGivesTheDocumentBack();
@@ -269,6 +272,48 @@ void TestPrompty::windowsLineEndingsReadTheSame()
     QCOMPARE(windows.name, u"crlf"_qs);
     QVERIFY2(windows.notes.empty(), qPrintable(notesText(windows.notes)));
     QCOMPARE(windows.content.messages.size(), std::size_t(3));
+}
+
+void TestPrompty::halfTypedParametersAreReadNotThrown_data()
+{
+    QTest::addColumn<QString>("parameters");
+    QTest::addColumn<bool>("schemaKept");
+    QTest::newRow("type without a value") << u"response_format:\n      type:"_qs << false;
+    QTest::newRow("type a number") << u"response_format: {type: 5}"_qs << false;
+    QTest::newRow("type a list") << u"response_format: {type: [json_schema]}"_qs << false;
+    QTest::newRow("strict as text")
+        << u"response_format: {type: json_schema, json_schema: {schema: {}, strict: yes}}"_qs << true;
+    QTest::newRow("strict null")
+        << u"response_format: {type: json_schema, json_schema: {schema: {}, strict: }}"_qs << true;
+}
+
+void TestPrompty::halfTypedParametersAreReadNotThrown()
+{
+    QFETCH(QString, parameters);
+    QFETCH(bool, schemaKept);
+    const QString text = u"---\nmodel:\n  parameters:\n    "_qs + parameters + u"\n---\nuser:\nhi\n"_qs;
+    const auto document = Lathe::Library::readPrompty(text, u"x.prompty"_qs);
+    QVERIFY2(document, document ? "" : qPrintable(document.error().toString()));
+    QCOMPARE(!document->content.responseSchema.is_null(), schemaKept);
+    if (!schemaKept)
+        QVERIFY(document->content.parameters.contains("response_format"));
+}
+
+void TestPrompty::credentialsInParametersAreNeverKept()
+{
+    const QString text = u"---\nmodel:\n  parameters:\n    temperature: 0.1\n    api_key: sk-one\n"
+                         u"  options:\n    additionalProperties: {Authorization: Bearer sk-two, top_a: 1}\n"
+                         u"---\nuser:\nhi\n"_qs;
+    const auto document = Lathe::Library::readPrompty(text, u"x.prompty"_qs);
+    QVERIFY(document);
+    QVERIFY(document->content.parameters == json({{"temperature", 0.1}, {"top_a", 1}}));
+    QString notes;
+    for (const auto &note : document->notes)
+        notes += note.where + u' ' + note.what + u'\n';
+    QVERIFY2(notes.contains(u"model.parameters.api_key"), qPrintable(notes));
+    QVERIFY(notes.contains(u"model.options.additionalProperties.Authorization"));
+    QVERIFY(!notes.contains(u"sk-"));
+    QVERIFY(!QString::fromStdString(document->content.canonical()).contains(u"sk-"));
 }
 
 void TestPrompty::readerErrorsNameTheFieldAndPlace_data()
