@@ -58,14 +58,35 @@ PromptContent fromPromptText(const QString &text)
 namespace
 {
 
+/** A front matter's fence as readPrompty takes it: exactly "---", a Windows line end allowed. */
+bool isFence(const QString &line)
+{
+    return line == u"---" || line == u"---\r";
+}
+
+/**
+ * Whether the text opens with a front matter: a line "---" and then a YAML key (or nothing yet),
+ * as a .prompty file does. A markdown rule above prose ("---", "You are…") is not one, so such a
+ * plain prompt stays plain.
+ */
+bool opensFrontMatter(const QStringList &lines)
+{
+    if (lines.isEmpty() || !isFence(lines.front()))
+        return false;
+    static const QRegularExpression kKey(QStringLiteral("^[A-Za-z_][\\w.-]*\\s*:(\\s|$)"));
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QString trimmed = lines[i].trimmed();
+        if (trimmed.isEmpty() || trimmed.startsWith(u'#'))
+            continue;
+        return isFence(lines[i]) || kKey.match(lines[i]).hasMatch();
+    }
+    return true; // "---" and nothing yet: a front matter being typed
+}
+
 /** Where the body starts after a front matter: the line after its closing "---", else 0. */
 qsizetype bodyStartLine(const QStringList &lines)
 {
-    // As readPrompty fences it: exactly "---", a Windows line end allowed.
-    const auto isFence = [](const QString &line) {
-        return line == u"---" || line == u"---\r";
-    };
-    if (lines.isEmpty() || !isFence(lines.front()))
+    if (!opensFrontMatter(lines))
         return 0;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         if (isFence(lines[i]))
@@ -78,7 +99,7 @@ qsizetype bodyStartLine(const QStringList &lines)
 
 Result<PromptContent> readPromptText(const QString &text)
 {
-    if (!text.startsWith(u"---"))
+    if (!opensFrontMatter(text.split(u'\n')))
         return fromPromptText(text);
     auto document = readPrompty(text, u"prompt"_qs);
     if (!document)
@@ -96,7 +117,9 @@ QString toPromptText(const PromptContent &content)
         document.content.parameters = std::move(parameters);
         return writePrompty(document).text;
     }
-    if (content.messages.size() == 1 && content.messages.front().role == u"user")
+    // A lone user message is its text, unless that text would read as a front matter.
+    if (content.messages.size() == 1 && content.messages.front().role == u"user" &&
+        !opensFrontMatter(content.messages.front().text.split(u'\n')))
         return content.messages.front().text;
     return content.toRoleMarkedText();
 }

@@ -430,6 +430,25 @@ void TestPromptLibrary::promptTextTakesAFrontMatter()
     QCOMPARE(Lathe::Library::promptTextPlace(text, u"prompt:3"_qs), Place(std::pair{2, 0}));
     QCOMPARE(Lathe::Library::promptTextPlace(text, u"message 9 (user):1:1"_qs), Place());
     QCOMPARE(Lathe::Library::promptTextPlace(text, u"variables.tone"_qs), Place());
+    // A markdown rule above prose is not a front matter, nor is a longer rule.
+    for (const QString &plainText :
+         {u"---\nYou are helpful.\n---\nSummarize {{x}}"_qs, u"---- Context ----\nSummarize {{x}}"_qs}) {
+        const auto readBack = Lathe::Library::readPromptText(plainText);
+        QVERIFY2(readBack, qPrintable(plainText));
+        QCOMPARE(readBack->messages, (std::vector<PromptMessage>{{u"user"_qs, plainText}}));
+        QCOMPARE(Lathe::Library::promptTextMessageLines(plainText), std::vector<int>{0});
+        QCOMPARE(Lathe::Library::toPromptText(*readBack), plainText);
+    }
+    // A lone message whose text would read as a front matter is written role-marked.
+    PromptContent lookalike;
+    lookalike.messages = {{u"user"_qs, u"---\nname: x\n---\nhi"_qs}};
+    const QString lookalikeText = Lathe::Library::toPromptText(lookalike);
+    QVERIFY(lookalikeText.startsWith(u"user:\n"));
+    QCOMPARE(Lathe::Library::readPromptText(lookalikeText)->messages, lookalike.messages);
+    // A front matter being typed, not yet closed, is said to be one.
+    const auto open = Lathe::Library::readPromptText(u"---\ninputs:\n"_qs);
+    QVERIFY(!open);
+    QVERIFY2(open.error().message.contains(u"no closing"), qPrintable(open.error().message));
     const auto broken = Lathe::Library::readPromptText(u"---\ninputs:\n  n: {type: nope}\n---\nuser:\nhi"_qs);
     QVERIFY(!broken);
     QVERIFY2(broken.error().where.startsWith(u"prompt:3"), qPrintable(broken.error().where));
