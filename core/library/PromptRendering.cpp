@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "PromptRendering.h"
 
+#include <climits>
 #include <cmath>
 
 #include <QRegularExpression>
@@ -232,6 +233,33 @@ Result<PromptContent> renderPrompt(const PromptContent &content, const nlohmann:
         rendered.messages.push_back(std::move(message));
     }
     return rendered;
+}
+
+Result<QStringList> applyCallParameters(const nlohmann::json &parameters, Providers::ChatRequest &request)
+{
+    QStringList unsent;
+    if (!parameters.is_object())
+        return unsent;
+    for (const auto &[key, value] : parameters.items()) {
+        const QString where = u"parameters."_qs + QString::fromStdString(key);
+        if (key == "model")
+            continue;
+        if (key == "temperature") {
+            if (!value.is_number())
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("must be a number, not %1").arg(describe(value)), where);
+            request.temperature = value.get<double>();
+        } else if (key == "max_tokens" || key == "max_output_tokens" || key == "max_completion_tokens") {
+            if (!value.is_number_integer() || value.get<qint64>() <= 0 || value.get<qint64>() > INT_MAX)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("must be a whole number above 0, not %1").arg(describe(value)),
+                            where);
+            request.maxOutputTokens = int(value.get<qint64>());
+        } else {
+            unsent << QString::fromStdString(key);
+        }
+    }
+    return unsent;
 }
 
 } // namespace Lathe::Library

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "PromptContent.h"
+#include "providers/ChatTypes.h"
 
 namespace Lathe::Library
 {
@@ -46,5 +47,14 @@ Result<nlohmann::json> resolveValues(const PromptContent &content, const nlohman
  * place in it: "message 2 (user):3:14".
  */
 Result<PromptContent> renderPrompt(const PromptContent &content, const nlohmann::json &values);
+
+/**
+ * Puts a prompt's call parameters on `request`: temperature, and max_tokens (or
+ * max_output_tokens, max_completion_tokens) as the output limit. Returns the names of the
+ * parameters a request cannot carry (top_p, stop, …), which stay with the version but are not
+ * sent. A value of the wrong kind is an error naming "parameters.NAME". The model is not among
+ * them: the window's model field says which model runs.
+ */
+Result<QStringList> applyCallParameters(const nlohmann::json &parameters, Providers::ChatRequest &request);
 
 } // namespace Lathe::Library

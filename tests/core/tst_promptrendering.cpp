@@ -43,6 +43,8 @@ private Q_SLOTS:
     void placeholdersExpandIntoTheConversation();
     void badPlaceholdersNameTheMessageOrVariable_data();
     void badPlaceholdersNameTheMessageOrVariable();
+    void callParametersGoOnTheRequest_data();
+    void callParametersGoOnTheRequest();
 };
 
 void TestPromptRendering::typedTextBecomesTheTypesValue_data()
@@ -192,6 +194,54 @@ void TestPromptRendering::badPlaceholdersNameTheMessageOrVariable()
     const auto rendered = Lathe::Library::renderPrompt(content, nlohmann::json::parse(values.toStdString()));
     QVERIFY(!rendered);
     QCOMPARE(rendered.error().where, where);
+}
+
+void TestPromptRendering::callParametersGoOnTheRequest_data()
+{
+    QTest::addColumn<QString>("parameters");
+    QTest::addColumn<double>("temperature");  // -1: not set
+    QTest::addColumn<int>("maxOutputTokens"); // -1: not set
+    QTest::addColumn<QStringList>("unsent");
+    QTest::addColumn<QString>("problem"); // the error's place; empty: none
+    QTest::newRow("none") << u"{}"_qs << -1.0 << -1 << QStringList() << QString();
+    QTest::newRow("temperature and max_tokens")
+        << uR"({"temperature": 0.2, "max_tokens": 300, "model": "gpt-4o"})"_qs << 0.2 << 300 << QStringList()
+        << QString();
+    QTest::newRow("max_output_tokens")
+        << uR"({"max_output_tokens": 50})"_qs << -1.0 << 50 << QStringList() << QString();
+    QTest::newRow("what a request cannot carry")
+        << uR"({"top_p": 0.9, "stop": ["END"], "temperature": 1})"_qs << 1.0 << -1
+        << QStringList{u"stop"_qs, u"top_p"_qs} << QString();
+    QTest::newRow("temperature as text")
+        << uR"({"temperature": "hot"})"_qs << -1.0 << -1 << QStringList() << u"parameters.temperature"_qs;
+    QTest::newRow("max_tokens a fraction")
+        << uR"({"max_tokens": 2.5})"_qs << -1.0 << -1 << QStringList() << u"parameters.max_tokens"_qs;
+    QTest::newRow("max_tokens zero") << uR"({"max_tokens": 0})"_qs << -1.0 << -1 << QStringList()
+                                     << u"parameters.max_tokens"_qs;
+    QTest::newRow("max_tokens too large")
+        << uR"({"max_tokens": 99999999999})"_qs << -1.0 << -1 << QStringList() << u"parameters.max_tokens"_qs;
+}
+
+void TestPromptRendering::callParametersGoOnTheRequest()
+{
+    QFETCH(QString, parameters);
+    QFETCH(double, temperature);
+    QFETCH(int, maxOutputTokens);
+    QFETCH(QStringList, unsent);
+    QFETCH(QString, problem);
+    Lathe::Providers::ChatRequest request;
+    const auto applied =
+        Lathe::Library::applyCallParameters(nlohmann::json::parse(parameters.toStdString()), request);
+    if (!problem.isEmpty()) {
+        QVERIFY(!applied);
+        QCOMPARE(applied.error().where, problem);
+        return;
+    }
+    QVERIFY2(applied, applied ? "" : qPrintable(applied.error().toString()));
+    QCOMPARE(*applied, unsent);
+    QCOMPARE(request.temperature.value_or(-1.0), temperature);
+    QCOMPARE(request.maxOutputTokens.value_or(-1), maxOutputTokens);
+    QVERIFY(request.model.isEmpty()); // the window's model field decides
 }
 
 QTEST_GUILESS_MAIN(TestPromptRendering)

@@ -507,10 +507,13 @@ void MainWindow::runPrompt()
     }
     const auto rendered = promptRequest();
     if (!rendered) {
+        // Only a value missing from a template is fixed in the Variables panel.
+        const bool missingValue = rendered.error().where.startsWith(u"message ");
         m_pane->showProblem(
-            tr("Nothing was sent: %1: %2\nGive every variable a value in the Variables panel.")
-                .arg(rendered.error().where, rendered.error().message));
-        statusBar()->showMessage(tr("A variable has no value; nothing was sent."), 6000);
+            tr("Nothing was sent: %1: %2%3")
+                .arg(rendered.error().where, rendered.error().message,
+                     missingValue ? tr("\nGive every variable a value in the Variables panel.") : QString()));
+        statusBar()->showMessage(tr("The prompt cannot be sent as it is; nothing was sent."), 6000);
         // The tag without a value is squiggled until the text changes.
         m_editor->showTemplateMarks(Library::promptTextPlace(prompt, rendered.error().where));
         return;
@@ -566,6 +569,14 @@ Result<Providers::ChatRequest> MainWindow::promptRequest() const
     request.model = m_modelEdit->text().trimmed();
     for (const Library::PromptMessage &message : rendered->messages)
         request.messages.append({message.role, message.text});
+    const auto unsent = Library::applyCallParameters(content->parameters, request);
+    if (!unsent)
+        return tl::unexpected(unsent.error());
+    if (!unsent->isEmpty())
+        statusBar()->showMessage(tr("Kept with the prompt but not sent (a request carries temperature and "
+                                    "max_tokens): %1")
+                                     .arg(unsent->join(u", ")),
+                                 8000);
     return request;
 }
 
