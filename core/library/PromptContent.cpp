@@ -115,7 +115,9 @@ QString toPromptText(const PromptContent &content)
         PromptyDocument document;
         document.content = content;
         document.content.parameters = std::move(parameters);
-        return writePrompty(document).text;
+        // Placeholders stay role lines: a thread input declared on the way would make opening
+        // and saving an unchanged version a new one.
+        return writePrompty(document, PlaceholderStyle::RoleLine).text;
     }
     // A lone user message is its text, unless that text would read as a front matter.
     if (content.messages.size() == 1 && content.messages.front().role == u"user" &&

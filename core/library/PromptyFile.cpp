@@ -786,7 +786,7 @@ Result<PromptyDocument> readPrompty(const QString &text, const QString &source)
     return document;
 }
 
-PromptyText writePrompty(const PromptyDocument &document)
+PromptyText writePrompty(const PromptyDocument &document, PlaceholderStyle placeholders)
 {
     PromptyText written;
     PromptContent expected = document.content; // what reading the file back must give
@@ -796,8 +796,10 @@ PromptyText writePrompty(const PromptyDocument &document)
     QStringList leading;
     for (std::size_t i = 0; i < document.content.messages.size(); ++i) {
         const PromptMessage &message = document.content.messages[i];
-        const auto thread = message.role == u"placeholder" ? threadTagName(message.text) : std::nullopt;
-        if (message.role == u"placeholder" && !thread)
+        const bool asThread = placeholders == PlaceholderStyle::ThreadInput;
+        const auto thread =
+            message.role == u"placeholder" && asThread ? threadTagName(message.text) : std::nullopt;
+        if (message.role == u"placeholder" && !thread && asThread)
             written.notes.push_back(
                 {QStringLiteral("messages[%1]").arg(i),
                  QStringLiteral("a placeholder that is not one {{name}} tag is written as "

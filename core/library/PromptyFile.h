@@ -48,8 +48,16 @@ struct PromptyText
     std::vector<PromptyNote> notes;
 };
 
+/** How writePrompty writes a history placeholder. */
+enum class PlaceholderStyle
+{
+    ThreadInput, ///< a lone {{name}} line and a thread input, as Prompty runtimes expand it
+    RoleLine,    ///< Lathe's own "placeholder:" role line, declaring nothing (the editor's form)
+};
+
 /** The document as a Prompty v1 file; the document's own notes are not written. */
-PromptyText writePrompty(const PromptyDocument &document);
+PromptyText writePrompty(const PromptyDocument &document,
+                         PlaceholderStyle placeholders = PlaceholderStyle::ThreadInput);
 
 /** A scenario's values as a sample object, each read as its declared type says (valueFromTypedText). */
 nlohmann::json sampleOfScenario(const Scenario &scenario,

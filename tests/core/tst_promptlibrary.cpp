@@ -430,6 +430,18 @@ void TestPromptLibrary::promptTextTakesAFrontMatter()
     QCOMPARE(Lathe::Library::promptTextPlace(text, u"prompt:3"_qs), Place(std::pair{2, 0}));
     QCOMPARE(Lathe::Library::promptTextPlace(text, u"message 9 (user):1:1"_qs), Place());
     QCOMPARE(Lathe::Library::promptTextPlace(text, u"variables.tone"_qs), Place());
+    // Placeholders come back as they were, declared or not: opening and saving changes nothing.
+    for (const bool declaredThread : {false, true}) {
+        PromptContent chat = content(u"s"_qs, u"{{q}}"_qs);
+        chat.messages.insert(chat.messages.begin() + 1, {u"placeholder"_qs, u"{{history}}"_qs});
+        chat.parameters = {{"temperature", 0.5}};
+        if (declaredThread)
+            chat.variables[u"history"_qs] = {Lathe::Library::VariableType::Thread, nlohmann::json::array(),
+                                             QString()};
+        const auto reopened = Lathe::Library::readPromptText(Lathe::Library::toPromptText(chat));
+        QVERIFY2(reopened, reopened ? "" : qPrintable(reopened.error().toString()));
+        QCOMPARE(reopened->hash(), chat.hash());
+    }
     // A markdown rule above prose is not a front matter, nor is a longer rule.
     for (const QString &plainText :
          {u"---\nYou are helpful.\n---\nSummarize {{x}}"_qs, u"---- Context ----\nSummarize {{x}}"_qs}) {
