@@ -338,6 +338,14 @@ void TestLibraryPanel::tagsAreTintedAndTemplateErrorsSquiggled()
     QTRY_VERIFY(m_editor->isTagAt(0, 6));
     QVERIFY(!m_editor->isProblemAt(0, 6));
     QVERIFY(!m_editor->isSectionAt(0, 6));
+    // Columns count characters: an emoji before a tag is one, not two UTF-16 units.
+    m_editor->setText(u"\U0001F642 {{name}} x"_qs);
+    QTRY_VERIFY(m_editor->isTagAt(0, 2));
+    QVERIFY(m_editor->isTagAt(0, 9));
+    QVERIFY(!m_editor->isTagAt(0, 1));
+    QVERIFY(!m_editor->isTagAt(0, 10));
+    m_editor->setText(u"Fine {{now}} {{#items}}{{.}}{{/items}}"_qs);
+    QTRY_VERIFY(m_editor->isTagAt(0, 6));
     // Sections have their own tint.
     QVERIFY(m_editor->isSectionAt(0, 14));
     QVERIFY(!m_editor->isTagAt(0, 14));
@@ -487,6 +495,14 @@ void TestLibraryPanel::rolesAreShownAndVariableNamesCompleted()
     QTRY_VERIFY(m_editor->isListActive());
     QTest::keyClick(m_editor, Qt::Key_Return);
     QCOMPARE(m_editor->text(9), u"{{question}} {{#tone}}"_qs);
+    // After an emoji, "{{" still opens the list, and the name lands where the caret is.
+    QTest::keyClick(m_editor, Qt::Key_Return);
+    m_editor->insert(u"\U0001F642 "_qs); // QTest types ASCII only
+    m_editor->setCursorPosition(10, 2);  // after the emoji (one character) and the space
+    QTest::keyClicks(m_editor, u"{{"_qs);
+    QTRY_VERIFY(m_editor->isListActive());
+    QTest::keyClick(m_editor, Qt::Key_Return);
+    QCOMPARE(m_editor->text(10), u"\U0001F642 {{question}}"_qs);
     // Where no tag is open, Ctrl+Space offers nothing.
     QTest::keyClicks(m_editor, u" plain"_qs);
     QTest::keyClick(m_editor, Qt::Key_Space, Qt::ControlModifier);

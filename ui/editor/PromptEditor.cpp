@@ -35,6 +35,27 @@ const RoleStyle kRoleStyles[] = {
     {u"placeholder", QColor(0xf5, 0x9e, 0x0b), 3, 7},
 };
 
+/** Scintilla's columns count characters (code points); a QString counts UTF-16 units. */
+int columnOf(QStringView line, qsizetype utf16Index)
+{
+    int column = 0;
+    for (qsizetype i = 0; i < std::min(utf16Index, line.size()); ++i) {
+        if (!line[i].isLowSurrogate() || i == 0 || !line[i - 1].isHighSurrogate())
+            ++column;
+    }
+    return column;
+}
+
+qsizetype utf16IndexOf(QStringView line, int column)
+{
+    qsizetype index = 0;
+    for (int passed = 0; passed < column && index < line.size(); ++passed)
+        index += line[index].isHighSurrogate() && index + 1 < line.size() && line[index + 1].isLowSurrogate()
+                     ? 2
+                     : 1;
+    return index;
+}
+
 const RoleStyle *styleOf(const QString &role)
 {
     for (const RoleStyle &style : kRoleStyles) {
@@ -167,7 +188,8 @@ std::optional<QString> PromptEditor::tagPrefixAtCaret() const
     int line = 0;
     int column = 0;
     getCursorPosition(&line, &column);
-    const QString before = text(line).left(column);
+    const QString lineText = text(line);
+    const QString before = lineText.left(utf16IndexOf(lineText, column));
     // "{{", an optional sigil (# ^ / & or a third brace) and spaces, then the name's start.
     static const QRegularExpression kOpenTag(QStringLiteral("\\{\\{[#^/&{]?\\s*([\\w.-]*)$"));
     const QRegularExpressionMatch match = kOpenTag.match(before);
@@ -206,9 +228,10 @@ void PromptEditor::insertVariableName(const QString &name)
     int line = 0;
     int column = 0;
     getCursorPosition(&line, &column);
-    const int start = column - int(prefix ? prefix->size() : 0);
+    const int start = column - (prefix ? columnOf(*prefix, prefix->size()) : 0);
     // Close the tag unless it is closed already.
-    const QString after = text(line).mid(column);
+    const QString lineText = text(line);
+    const QString after = lineText.mid(utf16IndexOf(lineText, column));
     const bool closed = after.startsWith(u"}}") || after.trimmed().startsWith(u"}}");
     beginUndoAction();
     setSelection(line, start, line, column);
@@ -243,15 +266,17 @@ void PromptEditor::showTemplateMarks(std::optional<std::pair<int, int>> problem)
             const auto tag = match.next();
             // Sections ({{#…}}, {{^…}}, {{/…}}) in another tint than the values they hold.
             const bool section = !tag.captured(1).trimmed().isEmpty();
-            fillIndicatorRange(line, int(tag.capturedStart()), line, int(tag.capturedEnd()),
+            fillIndicatorRange(line, columnOf(lineText, tag.capturedStart()), line,
+                               columnOf(lineText, tag.capturedEnd()),
                                section ? kSectionIndicator : kTagIndicator);
         }
     }
     if (problem && problem->first >= 0 && problem->first < lines()) {
         const QString lineText = text(problem->first);
-        int end = int(lineText.size());
-        while (end > 0 && (lineText[end - 1] == u'\n' || lineText[end - 1] == u'\r'))
-            --end;
+        qsizetype endIndex = lineText.size();
+        while (endIndex > 0 && (lineText[endIndex - 1] == u'\n' || lineText[endIndex - 1] == u'\r'))
+            --endIndex;
+        const int end = columnOf(lineText, endIndex);
         const int start = std::min(problem->second, std::max(0, end - 1));
         fillIndicatorRange(problem->first, start, problem->first, std::max(end, start + 1),
                            kProblemIndicator);
