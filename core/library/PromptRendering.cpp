@@ -96,16 +96,6 @@ std::optional<QString> typeProblem(const nlohmann::json &value, VariableType typ
     return std::nullopt;
 }
 
-/** The variable a placeholder message names: its text is one {{name}} tag. */
-std::optional<QString> placeholderName(const QString &text)
-{
-    static const QRegularExpression kTag(QStringLiteral("^\\s*\\{\\{\\s*([\\w.-]+)\\s*\\}\\}\\s*$"));
-    const QRegularExpressionMatch match = kTag.match(text);
-    if (!match.hasMatch())
-        return std::nullopt;
-    return match.captured(1);
-}
-
 } // namespace
 
 PromptVariables variablesOf(const PromptContent &content)
@@ -130,6 +120,17 @@ PromptVariables variablesOf(const PromptContent &content)
         }
     }
     return variables;
+}
+
+std::optional<QString> placeholderName(const QString &text)
+{
+    // A plain name: the value is looked up by it as it stands, not as a dotted path.
+    static const QRegularExpression kTag(
+        QStringLiteral("^\\s*\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}\\s*$"));
+    const QRegularExpressionMatch match = kTag.match(text);
+    if (!match.hasMatch())
+        return std::nullopt;
+    return match.captured(1);
 }
 
 nlohmann::json valueFromTypedText(const QString &text, VariableType type)
@@ -176,8 +177,12 @@ Result<nlohmann::json> resolveValues(const PromptContent &content, const nlohman
         const std::string key = name.toStdString();
         const auto given = resolved.find(key);
         if (given == resolved.end()) {
-            if (declaration.defaultValue)
-                resolved[key] = *declaration.defaultValue;
+            if (!declaration.defaultValue)
+                continue;
+            if (const auto problem = typeProblem(*declaration.defaultValue, declaration.type))
+                return fail(ErrorCode::InvalidArgument, QStringLiteral("the default: %1").arg(*problem),
+                            u"variables."_qs + name + u".default"_qs);
+            resolved[key] = *declaration.defaultValue;
             continue;
         }
         if (const auto problem = typeProblem(*given, declaration.type))

@@ -25,6 +25,9 @@ struct PromptVariables
 
 PromptVariables variablesOf(const PromptContent &content);
 
+/** The variable a placeholder message names: its text is one {{name}} tag, a plain name. */
+std::optional<QString> placeholderName(const QString &text);
+
 /**
  * The value a person typed for a variable of `type`: text for a string, a number, true or false,
  * JSON for an object, an array or a thread. Text that is not what the type needs stays text, so

@@ -19,16 +19,6 @@ namespace
 
 using Notes = std::vector<PromptyNote>;
 
-/** A history placeholder's text, and the body line that stands for a thread input: one tag. */
-const QRegularExpression kThreadTag(QStringLiteral("^\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}$"));
-
-/** The name in a lone `{{name}}` tag, or nothing. */
-std::optional<QString> threadTagName(const QString &text)
-{
-    const auto match = kThreadTag.match(text);
-    return match.hasMatch() ? std::optional(match.captured(1)) : std::nullopt;
-}
-
 QString lineWithoutCr(QString line)
 {
     if (line.endsWith(u'\r'))
@@ -663,7 +653,7 @@ std::vector<PromptMessage> withHistoryPlaceholders(const std::vector<PromptMessa
     for (const PromptMessage &message : messages) {
         const QStringList lines = message.text.split(u'\n');
         const auto isHistoryLine = [&](const QString &line) {
-            const auto thread = threadTagName(line);
+            const auto thread = placeholderName(line);
             return thread && threads.count(*thread) > 0;
         };
         if (std::none_of(lines.begin(), lines.end(), isHistoryLine)) {
@@ -766,7 +756,7 @@ Result<PromptyDocument> readPrompty(const QString &text, const QString &source)
         const QString line = lineWithoutCr(blanked[i]);
         if (line.trimmed().isEmpty())
             continue;
-        const auto thread = threadTagName(line);
+        const auto thread = placeholderName(line);
         if (!thread || !threads.count(*thread))
             break;
         leading.push_back({u"placeholder"_qs, line});
@@ -798,7 +788,7 @@ PromptyText writePrompty(const PromptyDocument &document, PlaceholderStyle place
         const PromptMessage &message = document.content.messages[i];
         const bool asThread = placeholders == PlaceholderStyle::ThreadInput;
         const auto thread =
-            message.role == u"placeholder" && asThread ? threadTagName(message.text) : std::nullopt;
+            message.role == u"placeholder" && asThread ? placeholderName(message.text) : std::nullopt;
         if (message.role == u"placeholder" && !thread && asThread)
             written.notes.push_back(
                 {QStringLiteral("messages[%1]").arg(i),

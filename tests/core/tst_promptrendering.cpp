@@ -143,8 +143,14 @@ void TestPromptRendering::defaultsFillMissingValuesOnly()
     rendered = Lathe::Library::renderPrompt(content, json(R"({"count": 5, "who": "Ada"})"));
     QVERIFY(rendered);
     QCOMPARE(rendered->messages.front().text, u"5 items for Ada"_qs);
-    // A declared default is not checked against its own type: the value given is.
+    // A default of the wrong type is an error naming it, when it is used.
+    content.variables[u"count"_qs].defaultValue = json(R"("many")");
+    rendered = Lathe::Library::renderPrompt(content, nlohmann::json::object());
+    QVERIFY(!rendered);
+    QCOMPARE(rendered.error().where, u"variables.count.default"_qs);
+    QVERIFY(Lathe::Library::renderPrompt(content, json(R"({"count": 2})")));
     content.variables[u"who"_qs].defaultValue.reset();
+    content.variables[u"count"_qs].defaultValue = json("3");
     rendered = Lathe::Library::renderPrompt(content, nlohmann::json::object());
     QVERIFY(!rendered);
     QVERIFY(rendered.error().message.contains(u"who"));
@@ -179,6 +185,8 @@ void TestPromptRendering::badPlaceholdersNameTheMessageOrVariable_data()
     QTest::addColumn<QString>("where");
     QTest::newRow("two tags") << u"{{a}} {{b}}"_qs << u"{}"_qs << u"message 2 (placeholder)"_qs;
     QTest::newRow("plain text") << u"history"_qs << u"{}"_qs << u"message 2 (placeholder)"_qs;
+    QTest::newRow("a dotted name") << u"{{chat.history}}"_qs << uR"({"chat": {"history": []}})"_qs
+                                   << u"message 2 (placeholder)"_qs;
     QTest::newRow("no value") << u"{{history}}"_qs << u"{}"_qs << u"message 2 (placeholder)"_qs;
     QTest::newRow("not a conversation (undeclared)")
         << u"{{history}}"_qs << uR"({"history": "hi"})"_qs << u"variables.history"_qs;
