@@ -300,8 +300,7 @@ int promptCommand(const QStringList &arguments)
         if (!imported)
             return failWith(imported.error());
         writeNotes(imported->notes);
-        const auto *saved = &imported->saved;
-        reportSave(*saved);
+        reportSave(imported->saved);
         return ExitOk;
     }
     if (action == u"diff") {

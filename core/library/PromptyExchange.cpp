@@ -39,6 +39,9 @@ Result<PromptyImport> importPrompty(PromptLibrary &library, const PromptyDocumen
         return fail(ErrorCode::InvalidArgument, QStringLiteral("cannot name a prompt: %1").arg(*problem),
                     name);
     PromptyImport imported;
+    if (!document.description.isEmpty())
+        imported.notes.push_back(
+            {u"description"_qs, QStringLiteral("not kept: a Lathe prompt has no description")});
     QStringList tags;
     for (const QString &tag : document.tags) {
         if (const auto problem = PromptLibrary::tagProblem(tag))

@@ -390,7 +390,8 @@ void LibraryPanel::showPrompts(const std::vector<const Library::PromptSummary *>
     };
     for (const Library::PromptSummary *prompt : prompts) {
         const qsizetype slash = prompt->name.lastIndexOf(u'/');
-        const bool inFolder = layout == PromptLayout::Folders && slash > 0;
+        // "a/" (a name may end in "/") has no last part to show under "a": it stays whole.
+        const bool inFolder = layout == PromptLayout::Folders && slash > 0 && slash < prompt->name.size() - 1;
         QList<QStandardItem *> row{
             item(inFolder ? prompt->name.mid(slash + 1) : prompt->name),
             item(QStringLiteral("v%1").arg(prompt->latestVersion)), item(prompt->labels.join(u", ")),

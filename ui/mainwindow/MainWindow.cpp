@@ -287,10 +287,11 @@ void MainWindow::showRecentWorkspaces(QMenu *menu)
     for (int i = 0; i < paths.size(); ++i) {
         // "&1 name.lathe  (folder)": a digit picks one from the keyboard.
         const QFileInfo file(paths[i]);
-        QAction *action = menu->addAction(
-            QStringLiteral("&%1 %2  (%3)")
-                .arg(i + 1)
-                .arg(file.fileName(), QDir::toNativeSeparators(file.absolutePath()).replace(u'&', u"&&"_qs)));
+        QAction *action =
+            menu->addAction(QStringLiteral("&%1 %2  (%3)")
+                                .arg(i + 1)
+                                .arg(QString(file.fileName()).replace(u'&', u"&&"_qs),
+                                     QDir::toNativeSeparators(file.absolutePath()).replace(u'&', u"&&"_qs)));
         connect(action, &QAction::triggered, this,
                 [this, path = paths[i]] { Q_EMIT workspaceRequested(path, false); });
     }
@@ -1110,7 +1111,7 @@ void MainWindow::importPromptyInteractively()
             .trimmed();
     if (!accepted || name.isEmpty())
         return;
-    const auto imported = importPromptyFile(path, name);
+    const auto imported = importPromptyDocument(*document, name, QFileInfo(path).fileName());
     if (!imported) {
         QMessageBox::warning(this, tr("Import Prompty"), imported.error().toString());
         return;
@@ -1132,8 +1133,13 @@ Result<Library::PromptyImport> MainWindow::importPromptyFile(const QString &path
     const auto document = Library::readPromptyFile(path);
     if (!document)
         return tl::unexpected(document.error());
-    auto imported = Library::importPrompty(*m_library, *document, name,
-                                           tr("Imported from %1").arg(QFileInfo(path).fileName()),
+    return importPromptyDocument(*document, name, QFileInfo(path).fileName());
+}
+
+Result<Library::PromptyImport> MainWindow::importPromptyDocument(const Library::PromptyDocument &document,
+                                                                 const QString &name, const QString &fileName)
+{
+    auto imported = Library::importPrompty(*m_library, document, name, tr("Imported from %1").arg(fileName),
                                            qEnvironmentVariable("USER"));
     if (!imported)
         return imported;

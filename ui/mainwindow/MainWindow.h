@@ -82,6 +82,9 @@ public:
     void importPromptyInteractively();
     /** Files the .prompty file at `path` as a version of `name` and opens it; notes are returned. */
     Result<Library::PromptyImport> importPromptyFile(const QString &path, const QString &name);
+    /** Files a document read from `fileName` as a version of `name`, and opens it. */
+    Result<Library::PromptyImport> importPromptyDocument(const Library::PromptyDocument &document,
+                                                         const QString &name, const QString &fileName);
     /** File ▸ Export Prompty: the version selected in the library (or the one open) to a file. */
     void exportPromptyInteractively();
     /** Writes the version `reference` names (NAME@N) as a .prompty file at `path`; notes are returned. */

@@ -46,8 +46,11 @@ Result<void> WorkspaceWindow::open(const QString &path, Missing missing)
                     tr("The file is already there; a new workspace needs a new file (File ▸ Open "
                        "Workspace opens this one)."),
                     absolute);
-    if (m_session && absolute == QFileInfo(m_session->workspace.path()).absoluteFilePath())
-        return {}; // already shown
+    // The same file by another path (a link, "..") is the workspace already shown: opening it
+    // twice would let the old session mark the new one's file as closed.
+    if (m_session && exists &&
+        QFileInfo(absolute).canonicalFilePath() == QFileInfo(m_session->workspace.path()).canonicalFilePath())
+        return {};
     auto workspace = Store::Workspace::open(absolute);
     if (!workspace)
         return tl::unexpected(workspace.error());
