@@ -126,29 +126,43 @@ QString toPromptText(const PromptContent &content)
     return content.toRoleMarkedText();
 }
 
-std::vector<int> promptTextMessageLines(const QString &fullText)
+namespace
 {
-    const QStringList allLines = fullText.split(u'\n');
-    const qsizetype bodyStart = bodyStartLine(allLines);
-    const QStringList lines = allLines.mid(bodyStart);
-    const QString text = lines.join(u'\n');
-    const PromptContent content = fromPromptText(text);
-    const bool roleMarked = !(content.messages.size() == 1 && content.messages.front().role == u"user" &&
-                              content.messages.front().text == text);
-    if (!roleMarked)
-        return {int(bodyStart)};
-    // As fromRoleMarkedText reads it: a message's text starts at the first non-blank line
-    // after its role line.
+
+/**
+ * The line of `lines` where each message's text starts, found in order: each message's first
+ * line, searched for after the previous message's text. Reading keeps a message's lines
+ * together and only trims blank ones at its ends, so this holds for role lines, a front matter
+ * and the pieces a thread line splits a message into alike. -1 where a line is not found.
+ */
+std::vector<int> locateMessages(const QStringList &lines, const std::vector<PromptMessage> &messages)
+{
     std::vector<int> starts;
-    for (int i = 0; i < lines.size(); ++i) {
-        if (!roleOfLine(lines[i]))
+    qsizetype cursor = 0;
+    for (const PromptMessage &message : messages) {
+        const QStringList text = message.text.split(u'\n');
+        const QString &first = text.front();
+        qsizetype found = cursor;
+        while (found < lines.size() && lines[found] != first && lines[found] != first + u'\r')
+            ++found;
+        if (found == lines.size()) {
+            starts.push_back(-1);
             continue;
-        int start = i + 1;
-        while (start < lines.size() && lines[start].trimmed().isEmpty() && !roleOfLine(lines[start]))
-            ++start;
-        starts.push_back(int(bodyStart + start));
+        }
+        starts.push_back(int(found));
+        cursor = found + text.size();
     }
     return starts;
+}
+
+} // namespace
+
+std::vector<int> promptTextMessageLines(const QString &text)
+{
+    const auto content = readPromptText(text);
+    if (!content)
+        return {};
+    return locateMessages(text.split(u'\n'), content->messages);
 }
 
 namespace
@@ -206,20 +220,36 @@ PromptTextLayout promptTextLayout(const QString &text)
     PromptTextLayout layout;
     const qsizetype bodyStart = bodyStartLine(lines);
     layout.frontMatterLines = int(bodyStart);
-    // A body is role-marked when its first non-blank line is a role line, as fromPromptText reads it.
-    bool roleMarked = false;
-    for (qsizetype i = bodyStart; i < lines.size(); ++i) {
-        if (lines[i].trimmed().isEmpty())
-            continue;
-        roleMarked = roleOfLine(lines[i]).has_value();
-        break;
-    }
-    if (!roleMarked)
+    const auto content = readPromptText(text);
+    if (!content) {
+        // A front matter being typed: the role lines still show where the messages are.
+        for (qsizetype i = bodyStart; i < lines.size(); ++i) {
+            if (const auto role = roleOfLine(lines[i]))
+                layout.roleLines.push_back({int(i), *role});
+        }
         return layout;
-    for (qsizetype i = bodyStart; i < lines.size(); ++i) {
-        if (const auto role = roleOfLine(lines[i]))
-            layout.roleLines.push_back({int(i), *role});
     }
+    const std::vector<int> starts = locateMessages(lines, content->messages);
+    bool anyRoleLine = false;
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        const QString &role = content->messages[i].role;
+        if (starts[i] < 0)
+            continue;
+        // A message starts at its role line when one is above its text; a placeholder from a
+        // thread line, or the rest of a message it split, starts at its own first line.
+        int line = starts[i];
+        int above = line - 1;
+        while (above >= bodyStart && lines[above].trimmed().isEmpty())
+            --above;
+        if (above >= bodyStart && roleOfLine(lines[above]) == role) {
+            line = above;
+            anyRoleLine = true;
+        }
+        layout.roleLines.push_back({line, role});
+    }
+    // A plain prompt, one user message with no role line, has no bars.
+    if (!anyRoleLine && content->messages.size() == 1)
+        layout.roleLines.clear();
     return layout;
 }
 

@@ -442,6 +442,24 @@ void TestPromptLibrary::promptTextTakesAFrontMatter()
         QVERIFY2(reopened, reopened ? "" : qPrintable(reopened.error().toString()));
         QCOMPARE(reopened->hash(), chat.hash());
     }
+    // A thread line makes a message of its own: lines and bars follow the messages as read.
+    const QString chatText = u"---\ninputs:\n  history: {type: thread}\ntemplate: mustache\n---\n"
+                             u"system:\nBe kind.\n\n{{history}}\n\nuser:\n{{question}}\n"_qs;
+    QCOMPARE(Lathe::Library::promptTextMessageLines(chatText), (std::vector<int>{6, 8, 11}));
+    QCOMPARE(Lathe::Library::promptTextPlace(chatText, u"message 3 (user):1:3"_qs), Place(std::pair{11, 2}));
+    const auto layout = Lathe::Library::promptTextLayout(chatText);
+    QCOMPARE(layout.frontMatterLines, 5);
+    QCOMPARE(layout.roleLines.size(), std::size_t(3));
+    QCOMPARE(layout.roleLines[0].line, 5);
+    QCOMPARE(layout.roleLines[0].role, u"system"_qs);
+    QCOMPARE(layout.roleLines[1].line, 8);
+    QCOMPARE(layout.roleLines[1].role, u"placeholder"_qs);
+    QCOMPARE(layout.roleLines[2].line, 10);
+    QCOMPARE(layout.roleLines[2].role, u"user"_qs);
+    // A plain prompt has no bars; a repeated line is found in its own message.
+    QVERIFY(Lathe::Library::promptTextLayout(u"Just {{x}}"_qs).roleLines.empty());
+    QCOMPARE(Lathe::Library::promptTextMessageLines(u"system:\nsame\nuser:\nsame"_qs),
+             (std::vector<int>{1, 3}));
     // A markdown rule above prose is not a front matter, nor is a longer rule.
     for (const QString &plainText :
          {u"---\nYou are helpful.\n---\nSummarize {{x}}"_qs, u"---- Context ----\nSummarize {{x}}"_qs}) {
