@@ -147,8 +147,12 @@ LibraryPanel::LibraryPanel(Library::PromptLibrary *library, QWidget *parent)
     m_prompts->header()->setStretchLastSection(false);
     m_prompts->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_prompts->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    m_prompts->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
-    m_prompts->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    // Labels and tags can be long lists: a fixed share each (elided, whole in the tooltip), so
+    // the names keep the width.
+    for (const auto &[column, width] : {std::pair{2, 84}, std::pair{3, 72}}) {
+        m_prompts->header()->setSectionResizeMode(column, QHeaderView::Interactive);
+        m_prompts->header()->resizeSection(column, width);
+    }
     m_prompts->setObjectName(QStringLiteral("libraryPrompts"));
     m_tagFilter->setObjectName(QStringLiteral("libraryTagFilter"));
     m_tagFilter->setToolTip(tr("Show only the prompts with this tag (or type #tag in the search)"));
@@ -397,6 +401,8 @@ void LibraryPanel::showPrompts(const std::vector<const Library::PromptSummary *>
             item(QStringLiteral("v%1").arg(prompt->latestVersion)), item(prompt->labels.join(u", ")),
             item(prompt->tags.isEmpty() ? QString() : u'#' + prompt->tags.join(u" #"))};
         row.front()->setData(prompt->name, kNameRole);
+        row[2]->setToolTip(row[2]->text());
+        row[3]->setToolTip(row[3]->text());
         row.front()->setToolTip(tr("%1, saved %2")
                                     .arg(prompt->name, QLocale().toString(prompt->updatedAt.toLocalTime(),
                                                                           QLocale::ShortFormat)));

@@ -145,7 +145,7 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
         dock->setWidget(m_libraryPanel);
         dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
         addDockWidget(Qt::LeftDockWidgetArea, dock);
-        resizeDocks({dock}, {330}, Qt::Horizontal);
+        resizeDocks({dock}, {380}, Qt::Horizontal);
         connect(m_libraryPanel, &LibraryPanel::versionOpened, this, &MainWindow::openVersion);
         connect(m_libraryPanel, &LibraryPanel::problem, this,
                 [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
