@@ -60,6 +60,16 @@ Result<PromptyImport> importPrompty(PromptLibrary &library, const PromptyDocumen
     }
     if (document.sample.is_object() && !document.sample.empty()) {
         const Scenario sample{u"sample"_qs, scenarioValuesOfSample(document.sample), {}};
+        // A "sample" the user has edited since the last import is replaced: say so.
+        auto existing = library.scenarios(name);
+        if (!existing)
+            return tl::unexpected(existing.error());
+        for (const Scenario &kept : *existing) {
+            if (kept.name == sample.name && kept.values != sample.values)
+                imported.notes.push_back(
+                    {u"sample"_qs,
+                     QStringLiteral("replaces the prompt's scenario \"sample\", which held other values")});
+        }
         if (auto kept = library.saveScenario(name, sample); !kept)
             return tl::unexpected(kept.error());
     }

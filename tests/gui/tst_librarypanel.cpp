@@ -542,6 +542,13 @@ void TestLibraryPanel::promptyFilesComeInAndGoOut()
     QVERIFY(written.open(QIODevice::ReadOnly));
     QVERIFY(!written.readAll().contains("sk-secret")); // a key in the file is never kept
 
+    // Importing again over an edited "sample" says it replaced it.
+    QVERIFY(m_library->saveScenario(u"imports/greeter"_qs, {u"sample"_qs, {{u"who"_qs, u"Grace"_qs}}, {}}));
+    const auto again = m_window->importPromptyFile(in, u"imports/greeter"_qs);
+    QVERIFY(again);
+    QVERIFY(!again->saved.created);
+    QCOMPARE(again->notes.size(), std::size_t(1));
+    QVERIFY(again->notes.front().what.contains(u"replaces"));
     QVERIFY(!m_window->exportPromptyFile(u"imports/greeter@7"_qs, out));
     QVERIFY(!m_window->importPromptyFile(m_dir->filePath(u"missing.prompty"_qs), u"x"_qs));
 }
