@@ -97,13 +97,15 @@ qsizetype bodyStartLine(const QStringList &lines)
 
 } // namespace
 
-Result<PromptContent> readPromptText(const QString &text)
+Result<PromptContent> readPromptText(const QString &text, std::vector<PromptyNote> *notes)
 {
     if (!opensFrontMatter(text.split(u'\n')))
         return fromPromptText(text);
     auto document = readPrompty(text, u"prompt"_qs);
     if (!document)
         return tl::unexpected(document.error());
+    if (notes)
+        *notes = std::move(document->notes);
     return std::move(document->content);
 }
 

@@ -16,6 +16,8 @@
 namespace Lathe::Library
 {
 
+struct PromptyNote;
+
 /** One message of a prompt: its role and its text, a Mustache template. */
 struct PromptMessage
 {
@@ -99,9 +101,10 @@ PromptContent fromPromptText(const QString &text);
 /**
  * The whole form the editor holds: fromPromptText's, after an optional Prompty front matter
  * (a first line "---", YAML, a line "---") that declares the variables and the call's
- * parameters. Errors name "prompt:LINE:COLUMN" in the whole text.
+ * parameters. Errors name "prompt:LINE:COLUMN" in the whole text. What the front matter holds
+ * that a version does not keep goes to `notes`, when given.
  */
-Result<PromptContent> readPromptText(const QString &text);
+Result<PromptContent> readPromptText(const QString &text, std::vector<PromptyNote> *notes = nullptr);
 /**
  * Back to the editor's form: the text of a lone user message, else role-marked text; with a
  * front matter first when the content declares variables or has parameters other than the

@@ -454,6 +454,10 @@ void TestLibraryPanel::frontMatterDeclaresTypesAndDefaults()
     reread->parameters["model"] = saved->version.content.parameters["model"];
     QCOMPARE(reread->hash(), saved->version.content.hash());
 
+    // What a version will not keep is said before it is saved.
+    m_editor->setText(u"---\nauthors: [ada]\ntemplate: mustache\n---\nuser:\nhi"_qs);
+    QTRY_VERIFY2(variables->statusText().contains(u"Front matter: authors"),
+                 qPrintable(variables->statusText()));
     // A broken front matter is said in the dock and squiggled at its line.
     m_editor->setText(u"---\ninputs:\n  count: {type: integer\n---\nuser:\nhi"_qs);
     QTRY_VERIFY2(variables->statusText().contains(u"prompt:"), qPrintable(variables->statusText()));

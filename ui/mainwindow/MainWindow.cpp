@@ -165,7 +165,8 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     connect(&m_variablesDelay, &QTimer::timeout, this, [this] {
         const QString text = m_editor->text();
         m_editor->showLayout(Library::promptTextLayout(text));
-        const auto content = Library::readPromptText(text);
+        std::vector<Library::PromptyNote> notes;
+        const auto content = Library::readPromptText(text, &notes);
         if (!content) {
             // The front matter is wrong: said in the Variables dock and squiggled at its place.
             m_variables->showProblem(content.error());
@@ -173,6 +174,10 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
             return;
         }
         const Library::PromptVariables variables = m_variables->setPrompt(*content);
+        QStringList noteLines;
+        for (const Library::PromptyNote &note : notes)
+            noteLines << note.where.section(u": "_qs, -1) + u' ' + note.what;
+        m_variables->showNotes(noteLines);
         QStringList names = variables.names;
         for (const auto &[name, declaration] : content->variables)
             names << name;

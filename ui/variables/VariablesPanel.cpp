@@ -136,6 +136,13 @@ void VariablesPanel::showProblem(const Error &error)
     m_status->setText(tr("Error at %1: %2").arg(error.where, error.message));
 }
 
+void VariablesPanel::showNotes(const QStringList &notes)
+{
+    if (notes.isEmpty())
+        return;
+    m_status->setText(m_status->text() + u'\n' + tr("Front matter: %1").arg(notes.join(u"; ")));
+}
+
 void VariablesPanel::storeEditedValue(int row)
 {
     if (m_filling)

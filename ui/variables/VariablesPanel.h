@@ -39,6 +39,8 @@ public:
     Library::PromptVariables setPrompt(const Library::PromptContent &content);
     /** Says why the prompt could not be read (its front matter), keeping the names shown. */
     void showProblem(const Error &error);
+    /** Adds the front matter's notes (what a version will not keep, how it is read) under the status. */
+    void showNotes(const QStringList &notes);
     /** The value of every name shown, as render data. */
     nlohmann::json values() const;
     void setValue(const QString &name, const QString &value);
