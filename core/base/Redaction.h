@@ -23,4 +23,12 @@ QString redactSecrets(QString text, const QByteArrayList &secrets);
 /** `error` with the secrets cut out of its message, where and provider code. */
 Error redactSecrets(Error error, const QByteArrayList &secrets);
 
+/**
+ * Whether a header, URL parameter or prompt parameter of this name carries a credential:
+ * Authorization, Cookie, x-api-key, api_key, access_token, x-auth-token, sig, a password or a
+ * secret. Providers and files name their keys freely, hence patterns. Case, "-" and "_" do not
+ * count, and a name must end in "token" to be one: max_tokens is a limit.
+ */
+bool isCredentialName(QStringView name);
+
 } // namespace Lathe

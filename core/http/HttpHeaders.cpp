@@ -8,20 +8,6 @@
 namespace Lathe::Http
 {
 
-namespace
-{
-
-bool isCredentialParameter(const QString &name)
-{
-    static const QStringList names = {QStringLiteral("key"),     QStringLiteral("api_key"),
-                                      QStringLiteral("api-key"), QStringLiteral("apikey"),
-                                      QStringLiteral("token"),   QStringLiteral("access_token"),
-                                      QStringLiteral("sig")};
-    return names.contains(name, Qt::CaseInsensitive);
-}
-
-} // namespace
-
 std::optional<QByteArray> headerValue(const HeaderList &headers, QByteArrayView name)
 {
     for (const auto &[key, value] : headers) {
@@ -33,10 +19,7 @@ std::optional<QByteArray> headerValue(const HeaderList &headers, QByteArrayView 
 
 bool isCredentialHeader(QByteArrayView name)
 {
-    const QByteArray lower = name.toByteArray().toLower();
-    return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
-           lower == "set-cookie" || lower.endsWith("api-key") || lower.endsWith("-token") ||
-           lower.endsWith("_token");
+    return isCredentialName(QString::fromLatin1(name));
 }
 
 HeaderList redactedHeaders(HeaderList headers)
@@ -56,7 +39,7 @@ QUrl redactedUrl(QUrl url)
     QUrlQuery query(url);
     auto items = query.queryItems(QUrl::FullyEncoded);
     for (auto &[name, value] : items) {
-        if (isCredentialParameter(name))
+        if (isCredentialName(name))
             value = QStringLiteral("redacted");
     }
     query.setQueryItems(items);

@@ -18,11 +18,7 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 /** The trimmed value of the first field named `name` (case-insensitive). */
 std::optional<QByteArray> headerValue(const HeaderList &headers, QByteArrayView name);
 
-/**
- * Whether a field carries a credential: Authorization, Proxy-Authorization, Cookie, Set-Cookie,
- * and every field whose name ends in "api-key" or "-token" (x-api-key, api-key, x-goog-api-key,
- * x-auth-token, …). Custom providers name their key headers freely, hence the pattern.
- */
+/** Whether a field carries a credential, by isCredentialName (x-api-key, Authorization, …). */
 bool isCredentialHeader(QByteArrayView name);
 
 /** The fields with every credential's value replaced by "[redacted]". */

@@ -10,6 +10,7 @@
 
 #include "PromptLibrary.h"
 #include "PromptRendering.h"
+#include "base/Redaction.h"
 
 namespace Lathe::Library
 {
@@ -424,33 +425,13 @@ Result<void> FrontMatterReader::readModel(const YAML::Node &model, PromptContent
         });
 }
 
-namespace
-{
-
-/** A parameter that looks like a credential: never kept in a version, whatever its place. */
-bool isCredentialKey(const QString &key)
-{
-    // Not every "token" is one: max_tokens is a limit, access_token a credential.
-    const QString lower = key.toLower().remove(u'-').remove(u'_');
-    if (lower == u"key" || lower == u"token")
-        return true;
-    for (const char16_t *part : {u"apikey", u"secret", u"password", u"authorization", u"accesstoken",
-                                 u"authtoken", u"apitoken", u"bearer"}) {
-        if (lower.contains(QStringView(part)))
-            return true;
-    }
-    return false;
-}
-
-} // namespace
-
 Result<void> FrontMatterReader::readParameters(const YAML::Node &parameters, PromptContent &content)
 {
     return forEachEntry(
         parameters, u"model.parameters"_qs,
         [&](const QString &key, const YAML::Node &value, const YAML::Mark &keyMark) -> Result<void> {
             const QString field = u"model.parameters."_qs + key;
-            if (isCredentialKey(key)) {
+            if (isCredentialName(key)) {
                 note(keyMark, field,
                      QStringLiteral("not kept: keys live in the keychain or the environment"));
                 return {};
@@ -510,7 +491,7 @@ Result<void> FrontMatterReader::readOptions(const YAML::Node &options, PromptCon
             if (!option->is_object())
                 return wrong(value, field, QStringLiteral("must be a mapping of parameters"));
             for (auto &[name, extra] : option->items()) {
-                if (isCredentialKey(QString::fromStdString(name)))
+                if (isCredentialName(QString::fromStdString(name)))
                     note(keyMark, field + u'.' + QString::fromStdString(name),
                          QStringLiteral("not kept: keys live in the keychain or the environment"));
                 else
