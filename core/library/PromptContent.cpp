@@ -159,9 +159,10 @@ std::vector<int> locateMessages(const QStringList &lines, const std::vector<Prom
 
 } // namespace
 
-std::vector<int> promptTextMessageLines(const QString &text)
+std::vector<int> promptTextMessageLines(const QString &text, const Result<PromptContent> *read)
 {
-    const auto content = readPromptText(text);
+    std::optional<Result<PromptContent>> own;
+    const Result<PromptContent> &content = read ? *read : own.emplace(readPromptText(text));
     if (!content)
         return {};
     return locateMessages(text.split(u'\n'), content->messages);
@@ -195,7 +196,8 @@ std::optional<VariableType> variableTypeFromName(const QString &name)
     return std::nullopt;
 }
 
-std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QString &where)
+std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QString &where,
+                                                   const Result<PromptContent> *read)
 {
     static const QRegularExpression kPlace(
         QStringLiteral("^(?:prompt|message (\\d+) \\([a-z]+\\)):(\\d+)(?::(\\d+))?"));
@@ -205,7 +207,7 @@ std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QS
     int line = match.captured(2).toInt() - 1;
     const int column = std::max(0, match.captured(3).toInt() - 1);
     if (match.hasCaptured(1) && !match.captured(1).isEmpty()) {
-        const std::vector<int> starts = promptTextMessageLines(text);
+        const std::vector<int> starts = promptTextMessageLines(text, read);
         const auto message = std::size_t(match.captured(1).toInt() - 1);
         if (message >= starts.size())
             return std::nullopt;
@@ -216,13 +218,14 @@ std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QS
     return std::pair{line, column};
 }
 
-PromptTextLayout promptTextLayout(const QString &text)
+PromptTextLayout promptTextLayout(const QString &text, const Result<PromptContent> *read)
 {
     const QStringList lines = text.split(u'\n');
     PromptTextLayout layout;
     const qsizetype bodyStart = bodyStartLine(lines);
     layout.frontMatterLines = int(bodyStart);
-    const auto content = readPromptText(text);
+    std::optional<Result<PromptContent>> own;
+    const Result<PromptContent> &content = read ? *read : own.emplace(readPromptText(text));
     if (!content) {
         // A front matter being typed: the role lines still show where the messages are.
         for (qsizetype i = bodyStart; i < lines.size(); ++i) {

@@ -111,14 +111,18 @@ Result<PromptContent> readPromptText(const QString &text, std::vector<PromptyNot
  * model (which the window's model field shows) or a response schema.
  */
 QString toPromptText(const PromptContent &content);
+// The three below read `text` with readPromptText, unless the caller gives `read`, what that
+// gave for the same text: the editor reads once per pause, not once per question.
+
 /** For each message readPromptText() finds, the 0-based line of `text` where its text starts. */
-std::vector<int> promptTextMessageLines(const QString &text);
+std::vector<int> promptTextMessageLines(const QString &text, const Result<PromptContent> *read = nullptr);
 
 /**
  * Where in the editor's text an error's place ("prompt:3:5" in the front matter, "message 2
  * (user):1:15" in a message) is, as a 0-based line and character column.
  */
-std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QString &where);
+std::optional<std::pair<int, int>> promptTextPlace(const QString &text, const QString &where,
+                                                   const Result<PromptContent> *read = nullptr);
 
 /** How the editor's text is laid out, for showing it: 0-based lines. */
 struct PromptTextLayout
@@ -131,7 +135,7 @@ struct PromptTextLayout
     };
     std::vector<RoleLine> roleLines; ///< the lines that start messages; none for a plain prompt
 };
-PromptTextLayout promptTextLayout(const QString &text);
+PromptTextLayout promptTextLayout(const QString &text, const Result<PromptContent> *read = nullptr);
 
 /** The roles a message may have. */
 bool isKnownRole(const QString &role);

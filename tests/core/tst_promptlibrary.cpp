@@ -446,6 +446,9 @@ void TestPromptLibrary::promptTextTakesAFrontMatter()
     const QString chatText = u"---\ninputs:\n  history: {type: thread}\ntemplate: mustache\n---\n"
                              u"system:\nBe kind.\n\n{{history}}\n\nuser:\n{{question}}\n"_qs;
     QCOMPARE(Lathe::Library::promptTextMessageLines(chatText), (std::vector<int>{6, 8, 11}));
+    const auto chatRead = Lathe::Library::readPromptText(chatText); // given, it is not read again
+    QCOMPARE(Lathe::Library::promptTextMessageLines(chatText, &chatRead), (std::vector<int>{6, 8, 11}));
+    QCOMPARE(Lathe::Library::promptTextLayout(chatText, &chatRead).roleLines.size(), std::size_t(3));
     QCOMPARE(Lathe::Library::promptTextPlace(chatText, u"message 3 (user):1:3"_qs), Place(std::pair{11, 2}));
     const auto layout = Lathe::Library::promptTextLayout(chatText);
     QCOMPARE(layout.frontMatterLines, 5);

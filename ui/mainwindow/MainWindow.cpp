@@ -164,13 +164,13 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
     m_variablesDelay.setInterval(300);
     connect(&m_variablesDelay, &QTimer::timeout, this, [this] {
         const QString text = m_editor->text();
-        m_editor->showLayout(Library::promptTextLayout(text));
         std::vector<Library::PromptyNote> notes;
         const auto content = Library::readPromptText(text, &notes);
+        m_editor->showLayout(Library::promptTextLayout(text, &content));
         if (!content) {
             // The front matter is wrong: said in the Variables dock and squiggled at its place.
             m_variables->showProblem(content.error());
-            m_editor->showTemplateMarks(Library::promptTextPlace(text, content.error().where));
+            m_editor->showTemplateMarks(Library::promptTextPlace(text, content.error().where, &content));
             return;
         }
         const Library::PromptVariables variables = m_variables->setPrompt(*content);
@@ -183,8 +183,9 @@ MainWindow::MainWindow(Providers::StreamHub *hub, Credentials::CredentialStore *
             names << name;
         m_editor->setVariableNames(names);
         // Tags tinted in the editor, and a template error squiggled where it is.
-        m_editor->showTemplateMarks(
-            variables.problem ? Library::promptTextPlace(text, variables.problem->where) : std::nullopt);
+        m_editor->showTemplateMarks(variables.problem
+                                        ? Library::promptTextPlace(text, variables.problem->where, &content)
+                                        : std::nullopt);
     });
     connect(m_editor, &QsciScintilla::textChanged, this, [this] { m_variablesDelay.start(); });
     m_scenarioDelay.setSingleShot(true);
@@ -349,8 +350,8 @@ void MainWindow::buildMenus()
     openWorkspace->setShortcut(QKeySequence::Open);
     QMenu *recent = fileMenu->addMenu(tr("Open &Recent"));
     recent->setObjectName(QStringLiteral("recentWorkspacesMenu"));
+    // Filled as it opens, so start-up checks no files and the list is current.
     connect(recent, &QMenu::aboutToShow, this, [this, recent] { showRecentWorkspaces(recent); });
-    showRecentWorkspaces(recent);
 
     QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
     runMenu->addAction(m_runAction);
